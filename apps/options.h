@@ -1,0 +1,51 @@
+// The command line of mnist_dae: every option, its default, and its validation. Defaults are
+// the study's recipe. Parsing never exits: bad input throws UsageError (exit code 2).
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace dae {
+
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+enum class DeviceChoice { Auto, CPU, CUDA };
+enum class Target { Clean, Noisy };
+
+struct Options {
+  std::string command;          // linear | mlp | conv | all
+  std::string data_dir = "data/mnist";
+  std::string out_dir;          // default runs/<model>
+  int64_t epochs = 10;
+  int64_t batch_size = 256;
+  double lr = 2e-4;
+  double noise_std = 0.1;
+  uint64_t seed = 0;
+  DeviceChoice device = DeviceChoice::Auto;
+  int threads = 0;              // 0: every core
+  int64_t train_limit = 0;      // 0: all 60,000
+  int64_t test_limit = 0;       // 0: all 10,000
+  Target target = Target::Clean;
+  bool shuffle = true;
+  int64_t log_every = 0;        // 0: no per-step log
+  std::string load_path;
+  std::string save_path;
+  bool tf32 = false;
+  bool help = false;
+  bool version = false;
+};
+
+Options parse_options(const std::vector<std::string>& args);
+std::string usage_text();
+
+// The models a command trains: {"conv"} for "conv", all three for "all".
+std::vector<std::string> models_of(const Options& options);
+// --out, or runs/<model> by default.
+std::string output_dir_for(const Options& options, const std::string& model);
+
+}  // namespace dae

@@ -1,0 +1,204 @@
+#include "apps/train_command.h"
+
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+#include "apps/checkpoint.h"
+#include "apps/progress.h"
+#include "apps/run_outputs.h"
+#include "core/atomic_file.h"
+#include "core/device.h"
+#include "core/error.h"
+
+namespace dae {
+
+namespace {
+
+struct ModelSummary {
+  std::string model;
+  int64_t parameters = 0;
+  EpochResult last;
+  double train_seconds = 0;
+  double mean_images_per_second = 0;
+};
+
+Device resolve_device(DeviceChoice choice, std::string& why) {
+  const CudaStatus& cuda = cuda_status();
+  switch (choice) {
+    case DeviceChoice::CPU:
+      why = "asked for with --device cpu";
+      return Device::CPU;
+    case DeviceChoice::CUDA:
+      DAE_CHECK(cuda.available, "--device cuda: no usable GPU (" << cuda.reason
+                                                                 << "); use --device cpu or auto");
+      why = cuda.reason;
+      return Device::CUDA;
+    case DeviceChoice::Auto:
+      break;
+  }
+  if (cuda.available) {
+    why = "auto: " + cuda.reason;
+    return Device::CUDA;
+  }
+  why = "auto: no usable GPU (" + cuda.reason + ")";
+  return Device::CPU;
+}
+
+std::string format_bytes(double bytes) {
+  std::ostringstream out;
+  out.precision(1);
+  out << std::fixed << bytes / (1024.0 * 1024.0) << " MiB";
+  return out.str();
+}
+
+double host_peak_rss_bytes() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) * 1024.0;  // Linux reports KiB
+}
+
+void print_epoch(const EpochResult& r, int64_t last_epoch) {
+  std::printf("epoch %3lld/%lld  train %.6f  first-batch %.4f  test %.6f  PSNR %.2f dB  %7.1f s  %8.0f img/s\n",
+              static_cast<long long>(r.epoch), static_cast<long long>(last_epoch), r.train_loss,
+              r.first_batch_loss, r.test_loss, r.test_psnr, r.seconds, r.images_per_second);
+  std::fflush(stdout);
+}
+
+TrainingConfig config_for(const Options& options, const std::string& model) {
+  TrainingConfig config;
+  config.model = model;
+  config.batch_size = options.batch_size;
+  config.lr = options.lr;
+  config.noise_std = static_cast<float>(options.noise_std);
+  config.seed = options.seed;
+  config.target_noisy = options.target == Target::Noisy;
+  config.shuffle = options.shuffle;
+  config.log_every = options.log_every;
+  return config;
+}
+
+ModelSummary train_model(const Options& options, const std::string& model, const MnistData& data,
+                         Device device) {
+  const std::string out_dir = output_dir_for(options, model);
+  prepare_output_dir(out_dir);
+  TrainingRun run(config_for(options, model), data, options.train_limit, options.test_limit, device);
+  if (!options.load_path.empty()) {
+    const bool resumed = load_checkpoint(run, options.load_path);
+    std::printf("loaded %s (%s, %lld epochs done)\n", options.load_path.c_str(),
+                resumed ? "weights and training state" : "weights only",
+                static_cast<long long>(run.epochs_done()));
+  }
+  const int64_t last_epoch = run.epochs_done() + options.epochs;
+  std::printf("%s autoencoder: %lld parameters; %lld steps of %lld per epoch; output in %s\n",
+              model.c_str(), static_cast<long long>(run.model().parameter_count()),
+              static_cast<long long>(run.steps_per_epoch()), static_cast<long long>(options.batch_size),
+              out_dir.c_str());
+  std::fflush(stdout);
+
+  const std::string checkpoint = out_dir + "/" + model + ".safetensors";
+  std::vector<StepLoss> logged;
+  ModelSummary summary{model, run.model().parameter_count(), {}, 0, 0};
+  for (int64_t e = 0; e < options.epochs; ++e) {
+    ProgressBar progress("epoch " + std::to_string(run.epochs_done() + 1), options.batch_size);
+    EpochObserver observer;
+    observer.on_step = [&](int64_t done, int64_t total) { progress.update(done, total); };
+    observer.on_logged_loss = [&](const StepLoss& s) {
+      progress.clear();
+      std::printf("  epoch %lld step %5lld  loss %.6f\n", static_cast<long long>(s.epoch),
+                  static_cast<long long>(s.step), s.loss);
+      logged.push_back(s);
+    };
+    const EpochResult result = run.train_epoch(observer);
+    progress.clear();
+    print_epoch(result, last_epoch);
+    summary.train_seconds += result.seconds;
+    save_checkpoint(run, checkpoint);
+    write_epochs_csv(out_dir + "/epochs.csv", run.history());
+    if (options.log_every > 0) write_steps_csv(out_dir + "/steps.csv", logged);
+  }
+  if (options.epochs == 0) {
+    EpochResult evaluation;
+    evaluation.epoch = run.epochs_done();
+    evaluation.test_loss = run.evaluate();
+    evaluation.test_psnr = 10.0 * std::log10(1.0 / evaluation.test_loss);
+    std::printf("evaluation only: test %.6f  PSNR %.2f dB\n", evaluation.test_loss, evaluation.test_psnr);
+    summary.last = evaluation;
+  } else {
+    summary.last = run.history().back();
+    summary.mean_images_per_second = static_cast<double>(options.epochs * run.steps_per_epoch() *
+                                                         options.batch_size) / summary.train_seconds;
+  }
+  write_reconstructions_png(out_dir + "/" + model + "-reconstructions.png", run);
+  if (!run.history().empty()) write_loss_png(out_dir + "/" + model + "-loss.png", model, run.history());
+  if (!options.save_path.empty()) save_weights(run.model(), options.save_path);
+
+  std::printf("done: %.1f s of training, %.0f img/s on average; peak memory: host %s",
+              summary.train_seconds, summary.mean_images_per_second,
+              format_bytes(host_peak_rss_bytes()).c_str());
+  if (device == Device::CUDA) std::printf(", device %s", format_bytes(static_cast<double>(cuda_peak_memory_bytes())).c_str());
+  std::printf("\n\n");
+  return summary;
+}
+
+std::string comparison_table(const std::vector<ModelSummary>& summaries) {
+  std::ostringstream out;
+  out << "| model | parameters | epochs | train MSE | test MSE | test PSNR (dB) | training time (s) | images/s |\n"
+         "|---|---:|---:|---:|---:|---:|---:|---:|\n";
+  out.setf(std::ios::fixed);
+  for (const ModelSummary& s : summaries) {
+    out.precision(6);
+    out << "| " << s.model << " | " << s.parameters << " | " << s.last.epoch << " | " << s.last.train_loss
+        << " | " << s.last.test_loss << " | ";
+    out.precision(2);
+    out << s.last.test_psnr << " | ";
+    out.precision(1);
+    out << s.train_seconds << " | ";
+    out.precision(0);
+    out << s.mean_images_per_second << " |\n";
+  }
+  return out.str();
+}
+
+}  // namespace
+
+int run_train_command(const Options& options) {
+  if (options.threads > 0) set_cpu_threads(options.threads);
+  std::string why;
+  const Device device = resolve_device(options.device, why);
+  if (options.tf32 && device == Device::CUDA) set_cuda_tf32(true);
+
+  std::printf("mnist_dae: %s\n", options.command.c_str());
+  std::printf("  device   %s (%s)\n", device_name(device), why.c_str());
+  if (device == Device::CUDA)
+    std::printf("  math     fp32%s\n", options.tf32 ? " with TF32 tensor cores (--tf32)" : ", TF32 off");
+  std::printf("  threads  %d CPU threads (OpenMP + OpenBLAS)\n", cpu_threads());
+  std::printf("  recipe   %lld epochs, batch %lld, Adam lr %g, noise std %g, target %s, %s\n",
+              static_cast<long long>(options.epochs), static_cast<long long>(options.batch_size),
+              options.lr, options.noise_std, options.target == Target::Noisy ? "noisy" : "clean",
+              options.shuffle ? "shuffled every epoch" : "no shuffle");
+  std::printf("  seed     %llu\n", static_cast<unsigned long long>(options.seed));
+  const MnistData data = load_mnist(options.data_dir);
+  std::printf("  data     %s: %lld training images (using %lld), %lld test images (using %lld)\n\n",
+              options.data_dir.c_str(), static_cast<long long>(data.train.count),
+              static_cast<long long>(options.train_limit ? options.train_limit : data.train.count),
+              static_cast<long long>(data.test.count),
+              static_cast<long long>(options.test_limit ? options.test_limit : data.test.count));
+  std::fflush(stdout);
+
+  std::vector<ModelSummary> summaries;
+  for (const std::string& model : models_of(options))
+    summaries.push_back(train_model(options, model, data, device));
+  if (options.command == "all") {
+    const std::string table = comparison_table(summaries);
+    const std::string path = (options.out_dir.empty() ? "runs" : options.out_dir) + "/comparison.md";
+    write_file_atomically(path, table);
+    std::printf("%s\n(written to %s)\n", table.c_str(), path.c_str());
+  }
+  return 0;
+}
+
+}  // namespace dae

@@ -1,0 +1,54 @@
+#include "core/adam.h"
+
+#include "core/dispatch.h"
+#include "core/error.h"
+#include "kernels/accumulate.h"
+
+namespace dae {
+
+Adam::Adam(std::vector<Tensor> parameters, const AdamHyperparameters& hyperparameters)
+    : parameters_(std::move(parameters)), hyperparameters_(hyperparameters) {
+  DAE_CHECK(!parameters_.empty(), "Adam: no parameters to optimize");
+  DAE_CHECK(hyperparameters.lr >= 0 && hyperparameters.eps >= 0 && hyperparameters.beta1 >= 0 &&
+                hyperparameters.beta1 < 1 && hyperparameters.beta2 >= 0 && hyperparameters.beta2 < 1,
+            "Adam: invalid hyperparameters (lr " << hyperparameters.lr << ", betas "
+                                                 << hyperparameters.beta1 << ", " << hyperparameters.beta2
+                                                 << ", eps " << hyperparameters.eps << ")");
+  const Device device = parameters_.front().device();
+  int64_t total = 0;
+  for (const Tensor& p : parameters_) {
+    DAE_CHECK(p.device() == device, "Adam: parameters on different devices");
+    offsets_.push_back(total);
+    total += p.numel();
+  }
+  flat_params_ = Tensor::empty({total}, device);
+  flat_grads_ = Tensor::zeros({total}, device);
+  exp_avg_ = Tensor::zeros({total}, device);
+  exp_avg_sq_ = Tensor::zeros({total}, device);
+  for (size_t i = 0; i < parameters_.size(); ++i) {
+    const Tensor home = segment_of(flat_params_, i);
+    home.copy_from(parameters_[i]);
+    parameters_[i].set_data(home);
+    parameters_[i].set_grad(segment_of(flat_grads_, i));
+  }
+}
+
+Tensor Adam::segment_of(const Tensor& flat, size_t i) const {
+  return flat.segment(offsets_[i], parameters_[i].shape());
+}
+
+Tensor Adam::exp_avg(size_t i) const { return segment_of(exp_avg_, i); }
+Tensor Adam::exp_avg_sq(size_t i) const { return segment_of(exp_avg_sq_, i); }
+
+void Adam::zero_grad() {
+  DAE_DISPATCH(flat_grads_.device(), fill, flat_grads_.data(), 0.0f, flat_grads_.numel());
+}
+
+void Adam::step() {
+  ++step_count_;
+  const AdamStepScalars scalars = adam_step_scalars(hyperparameters_, step_count_);
+  DAE_DISPATCH(flat_params_.device(), adam_step, flat_params_.data(), flat_grads_.data(),
+               exp_avg_.data(), exp_avg_sq_.data(), flat_params_.numel(), scalars);
+}
+
+}  // namespace dae

@@ -1,0 +1,44 @@
+// The Adam optimizer (formulas in kernels/adam.h), over all parameters of a model at once.
+//
+// At construction every parameter is moved into one flat buffer (Tensor::set_data, so the
+// model's handles stay valid) and its gradient becomes a view of one flat gradient buffer.
+// zero_grad() is then one fill and step() one kernel over all of them: on the GPU a training
+// step's optimizer part is two launches, whatever the number of layers.
+// Create the optimizer after the model has been moved to its device.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/tensor.h"
+#include "kernels/adam.h"
+
+namespace dae {
+
+class Adam {
+ public:
+  Adam(std::vector<Tensor> parameters, const AdamHyperparameters& hyperparameters);
+
+  void zero_grad();
+  void step();
+
+  const AdamHyperparameters& hyperparameters() const { return hyperparameters_; }
+  int64_t step_count() const { return step_count_; }
+  void set_step_count(int64_t steps) { step_count_ = steps; }
+
+  // Moment estimates of parameter i, viewed with its shape (for checkpoints).
+  Tensor exp_avg(size_t i) const;
+  Tensor exp_avg_sq(size_t i) const;
+  size_t size() const { return parameters_.size(); }
+
+ private:
+  Tensor segment_of(const Tensor& flat, size_t i) const;
+
+  std::vector<Tensor> parameters_;
+  std::vector<int64_t> offsets_;
+  AdamHyperparameters hyperparameters_;
+  int64_t step_count_ = 0;
+  Tensor flat_params_, flat_grads_, exp_avg_, exp_avg_sq_;
+};
+
+}  // namespace dae

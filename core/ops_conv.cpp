@@ -1,0 +1,117 @@
+// conv2d and conv_transpose2d. A transposed convolution is the backward-input pass of the
+// convolution that maps its output back to its input, and vice versa, so both ops run on
+// the same three conv2d kernels (im2col + sgemm on the CPU, cuDNN on the GPU):
+//
+//                        conv2d (x -> y)           conv_transpose2d (x -> y)
+//   forward              conv2d_forward            conv2d_backward_input  (x plays dy)
+//   backward, input      conv2d_backward_input     conv2d_forward         (dy plays x)
+//   backward, weight     conv2d_backward_weight    conv2d_backward_weight (roles swapped)
+//
+// For the transposed op the kernels see the "mirror" convolution: input [N, C_out, H_out,
+// W_out], output channels C_in, weight [C_in, C_out, kH, kW], which is exactly how PyTorch
+// stores a ConvTranspose2d weight.
+#include "core/autograd.h"
+#include "core/dispatch.h"
+#include "core/op_checks.h"
+#include "core/ops.h"
+#include "kernels/bias.h"
+#include "kernels/conv2d.h"
+
+namespace dae::ops {
+
+using detail::wants_grad;
+
+namespace {
+
+void check_conv_inputs(const char* op, const Tensor& x, const Tensor& weight, const Tensor& bias,
+                       int64_t weight_channel_axis, int64_t stride, int64_t padding) {
+  detail::check_rank(op, "input", x, 4);
+  detail::check_rank(op, "weight", weight, 4);
+  DAE_CHECK(x.dim(1) == weight.dim(static_cast<int>(weight_channel_axis)),
+            op << ": input " << x.shape() << " has " << x.dim(1) << " channels but weight "
+               << weight.shape() << " expects " << weight.dim(static_cast<int>(weight_channel_axis)));
+  DAE_CHECK(stride >= 1 && padding >= 0,
+            op << ": stride must be >= 1 and padding >= 0, got " << stride << " and " << padding);
+  detail::check_same_device(op, {&x, &weight, &bias});
+}
+
+Tensor bias_gradient(const Tensor& dy, const Tensor& bias) {
+  Tensor dbias = Tensor::empty(bias.shape(), dy.device());
+  DAE_DISPATCH(dy.device(), bias_backward, dy.data(), dbias.data(),
+               BiasShape{dy.dim(0), dy.dim(1), dy.dim(2) * dy.dim(3)});
+  return dbias;
+}
+
+void add_bias(const Tensor& y, const Tensor& bias) {
+  if (!bias.defined()) return;
+  detail::check_shape("bias", "bias", bias, Shape{y.dim(1)});
+  DAE_DISPATCH(y.device(), bias_forward, y.data(), bias.data(),
+               BiasShape{y.dim(0), y.dim(1), y.dim(2) * y.dim(3)});
+}
+
+}  // namespace
+
+Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, int64_t stride,
+              int64_t padding) {
+  check_conv_inputs("conv2d", x, weight, bias, 1, stride, padding);
+  const Conv2dShape s{x.dim(0), x.dim(1), x.dim(2), x.dim(3), weight.dim(0),
+                      weight.dim(2), weight.dim(3), stride, padding};
+  DAE_CHECK(s.out_height() > 0 && s.out_width() > 0,
+            "conv2d: input " << x.shape() << " is smaller than the kernel " << weight.shape());
+  const Device device = x.device();
+  Tensor y = Tensor::empty({s.batch, s.out_channels, s.out_height(), s.out_width()}, device);
+  DAE_DISPATCH(device, conv2d_forward, x.data(), weight.data(), y.data(), s);
+  add_bias(y, bias);
+
+  record(y, "conv2d", {x, weight, bias}, [=](const Tensor& dy) {
+    Tensor dx, dweight, dbias;
+    if (wants_grad(x)) {
+      dx = Tensor::empty(x.shape(), device);
+      DAE_DISPATCH(device, conv2d_backward_input, dy.data(), weight.data(), dx.data(), s);
+    }
+    if (wants_grad(weight)) {
+      dweight = Tensor::empty(weight.shape(), device);
+      DAE_DISPATCH(device, conv2d_backward_weight, dy.data(), x.data(), dweight.data(), s);
+    }
+    if (wants_grad(bias)) dbias = bias_gradient(dy, bias);
+    return std::vector<Tensor>{dx, dweight, dbias};
+  });
+  return y;
+}
+
+Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bias, int64_t stride,
+                        int64_t padding, int64_t output_padding) {
+  check_conv_inputs("conv_transpose2d", x, weight, bias, 0, stride, padding);
+  DAE_CHECK(output_padding >= 0 && output_padding < stride,
+            "conv_transpose2d: output_padding must be in [0, stride), got " << output_padding
+                                                                            << " with stride " << stride);
+  const int64_t out_height = (x.dim(2) - 1) * stride - 2 * padding + weight.dim(2) + output_padding;
+  const int64_t out_width = (x.dim(3) - 1) * stride - 2 * padding + weight.dim(3) + output_padding;
+  DAE_CHECK(out_height > 0 && out_width > 0,
+            "conv_transpose2d: input " << x.shape() << " with weight " << weight.shape()
+                                       << " gives an empty output");
+  // The mirror convolution: from the transposed op's output back to its input.
+  const Conv2dShape mirror{x.dim(0), weight.dim(1), out_height, out_width, weight.dim(0),
+                           weight.dim(2), weight.dim(3), stride, padding};
+  const Device device = x.device();
+  Tensor y = Tensor::empty({mirror.batch, mirror.in_channels, out_height, out_width}, device);
+  DAE_DISPATCH(device, conv2d_backward_input, x.data(), weight.data(), y.data(), mirror);
+  add_bias(y, bias);
+
+  record(y, "conv_transpose2d", {x, weight, bias}, [=](const Tensor& dy) {
+    Tensor dx, dweight, dbias;
+    if (wants_grad(x)) {
+      dx = Tensor::empty(x.shape(), device);
+      DAE_DISPATCH(device, conv2d_forward, dy.data(), weight.data(), dx.data(), mirror);
+    }
+    if (wants_grad(weight)) {
+      dweight = Tensor::empty(weight.shape(), device);
+      DAE_DISPATCH(device, conv2d_backward_weight, x.data(), dy.data(), dweight.data(), mirror);
+    }
+    if (wants_grad(bias)) dbias = bias_gradient(dy, bias);
+    return std::vector<Tensor>{dx, dweight, dbias};
+  });
+  return y;
+}
+
+}  // namespace dae::ops

@@ -1,0 +1,160 @@
+// Convolution on the CPU as matrix products. For a chunk of images at once:
+//   columns [K, L]   im2col: K = C*kH*kW rows (c, i, j), L = images*H_out*W_out columns
+//   forward          Y [O, L] = W [O, K] . columns, then scattered into NCHW
+//   backward weight  dW [O, K] += dY [O, L] . columns^T
+//   backward input   dcolumns [K, L] = W^T . dY, then col2im adds each column back into dx
+// Taking many images per product keeps the matrices large (a 7x7 map alone gives L = 49),
+// which is where OpenBLAS is efficient. The chunk is sized to bound the column buffer.
+#include <cblas.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "kernels/conv2d.h"
+
+namespace dae::cpu {
+
+namespace {
+
+constexpr int64_t kMaxColumnFloats = int64_t{1} << 22;  // 16 MiB of columns per chunk
+
+struct Chunking {
+  int64_t kernel_size;    // K = C*kH*kW
+  int64_t map_size;       // H_out*W_out
+  int64_t images;         // images per chunk
+};
+
+Chunking plan(const Conv2dShape& s) {
+  Chunking c;
+  c.kernel_size = s.in_channels * s.kernel_height * s.kernel_width;
+  c.map_size = s.out_height() * s.out_width();
+  c.images = std::max<int64_t>(1, kMaxColumnFloats / (c.kernel_size * c.map_size));
+  c.images = std::min(c.images, s.batch);
+  return c;
+}
+
+// Grow-only scratch, one per thread that calls in (the training loop uses one).
+float* scratch(std::vector<float>& buffer, int64_t floats) {
+  if (static_cast<int64_t>(buffer.size()) < floats) buffer.resize(static_cast<size_t>(floats));
+  return buffer.data();
+}
+thread_local std::vector<float> g_columns;
+thread_local std::vector<float> g_matrix;
+
+void im2col(const float* x, int64_t first, int64_t images, const Conv2dShape& s, float* columns) {
+  const int64_t H = s.in_height, W = s.in_width, Ho = s.out_height(), Wo = s.out_width();
+  const int64_t L = images * Ho * Wo;
+  const int64_t rows = s.in_channels * s.kernel_height * s.kernel_width;
+#pragma omp parallel for schedule(static)
+  for (int64_t k = 0; k < rows; ++k) {
+    const int64_t j = k % s.kernel_width, i = (k / s.kernel_width) % s.kernel_height;
+    const int64_t c = k / (s.kernel_width * s.kernel_height);
+    for (int64_t img = 0; img < images; ++img) {
+      const float* plane = x + ((first + img) * s.in_channels + c) * H * W;
+      float* out = columns + k * L + img * Ho * Wo;
+      for (int64_t oy = 0; oy < Ho; ++oy) {
+        const int64_t iy = oy * s.stride - s.padding + i;
+        for (int64_t ox = 0; ox < Wo; ++ox) {
+          const int64_t ix = ox * s.stride - s.padding + j;
+          const bool inside = iy >= 0 && iy < H && ix >= 0 && ix < W;
+          out[oy * Wo + ox] = inside ? plane[iy * W + ix] : 0.0f;
+        }
+      }
+    }
+  }
+}
+
+// dx[first..first+images) = 0, then each column entry is added back to the pixel it came from.
+// Parallel over (image, channel) planes: each thread owns the planes it writes.
+void col2im(const float* columns, int64_t first, int64_t images, const Conv2dShape& s, float* dx) {
+  const int64_t H = s.in_height, W = s.in_width, Ho = s.out_height(), Wo = s.out_width();
+  const int64_t L = images * Ho * Wo;
+  const int64_t kk = s.kernel_height * s.kernel_width;
+#pragma omp parallel for schedule(static)
+  for (int64_t plane_index = 0; plane_index < images * s.in_channels; ++plane_index) {
+    const int64_t img = plane_index / s.in_channels, c = plane_index % s.in_channels;
+    float* plane = dx + ((first + img) * s.in_channels + c) * H * W;
+    std::fill(plane, plane + H * W, 0.0f);
+    for (int64_t ij = 0; ij < kk; ++ij) {
+      const int64_t i = ij / s.kernel_width, j = ij % s.kernel_width;
+      const float* in = columns + (c * kk + ij) * L + img * Ho * Wo;
+      for (int64_t oy = 0; oy < Ho; ++oy) {
+        const int64_t iy = oy * s.stride - s.padding + i;
+        if (iy < 0 || iy >= H) continue;
+        for (int64_t ox = 0; ox < Wo; ++ox) {
+          const int64_t ix = ox * s.stride - s.padding + j;
+          if (ix >= 0 && ix < W) plane[iy * W + ix] += in[oy * Wo + ox];
+        }
+      }
+    }
+  }
+}
+
+// Moves a chunk between NCHW ([images, O, map]) and matrix layout ([O, images*map]).
+void nchw_to_matrix(const float* nchw, int64_t first, int64_t images, int64_t channels,
+                    int64_t map, float* matrix) {
+#pragma omp parallel for schedule(static)
+  for (int64_t o = 0; o < channels; ++o)
+    for (int64_t img = 0; img < images; ++img)
+      std::copy_n(nchw + ((first + img) * channels + o) * map, map, matrix + (o * images + img) * map);
+}
+
+void matrix_to_nchw(const float* matrix, int64_t first, int64_t images, int64_t channels,
+                    int64_t map, float* nchw) {
+#pragma omp parallel for schedule(static)
+  for (int64_t o = 0; o < channels; ++o)
+    for (int64_t img = 0; img < images; ++img)
+      std::copy_n(matrix + (o * images + img) * map, map, nchw + ((first + img) * channels + o) * map);
+}
+
+void sgemm(bool transpose_a, bool transpose_b, int64_t m, int64_t n, int64_t k, const float* a,
+           const float* b, float beta, float* c) {
+  cblas_sgemm(CblasRowMajor, transpose_a ? CblasTrans : CblasNoTrans,
+              transpose_b ? CblasTrans : CblasNoTrans, static_cast<int>(m), static_cast<int>(n),
+              static_cast<int>(k), 1.0f, a, static_cast<int>(transpose_a ? m : k), b,
+              static_cast<int>(transpose_b ? k : n), beta, c, static_cast<int>(n));
+}
+
+}  // namespace
+
+void conv2d_forward(const float* x, const float* weight, float* y, const Conv2dShape& s) {
+  const Chunking c = plan(s);
+  float* columns = scratch(g_columns, c.kernel_size * c.images * c.map_size);
+  float* matrix = scratch(g_matrix, s.out_channels * c.images * c.map_size);
+  for (int64_t first = 0; first < s.batch; first += c.images) {
+    const int64_t images = std::min(c.images, s.batch - first);
+    const int64_t L = images * c.map_size;
+    im2col(x, first, images, s, columns);
+    sgemm(false, false, s.out_channels, L, c.kernel_size, weight, columns, 0.0f, matrix);
+    matrix_to_nchw(matrix, first, images, s.out_channels, c.map_size, y);
+  }
+}
+
+void conv2d_backward_input(const float* dy, const float* weight, float* dx, const Conv2dShape& s) {
+  const Chunking c = plan(s);
+  float* columns = scratch(g_columns, c.kernel_size * c.images * c.map_size);
+  float* matrix = scratch(g_matrix, s.out_channels * c.images * c.map_size);
+  for (int64_t first = 0; first < s.batch; first += c.images) {
+    const int64_t images = std::min(c.images, s.batch - first);
+    const int64_t L = images * c.map_size;
+    nchw_to_matrix(dy, first, images, s.out_channels, c.map_size, matrix);
+    sgemm(true, false, c.kernel_size, L, s.out_channels, weight, matrix, 0.0f, columns);
+    col2im(columns, first, images, s, dx);
+  }
+}
+
+void conv2d_backward_weight(const float* dy, const float* x, float* dweight, const Conv2dShape& s) {
+  const Chunking c = plan(s);
+  float* columns = scratch(g_columns, c.kernel_size * c.images * c.map_size);
+  float* matrix = scratch(g_matrix, s.out_channels * c.images * c.map_size);
+  for (int64_t first = 0; first < s.batch; first += c.images) {
+    const int64_t images = std::min(c.images, s.batch - first);
+    const int64_t L = images * c.map_size;
+    im2col(x, first, images, s, columns);
+    nchw_to_matrix(dy, first, images, s.out_channels, c.map_size, matrix);
+    sgemm(false, true, s.out_channels, c.kernel_size, L, matrix, columns, first == 0 ? 0.0f : 1.0f,
+          dweight);
+  }
+}
+
+}  // namespace dae::cpu

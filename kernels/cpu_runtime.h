@@ -1,0 +1,16 @@
+// Host memory for CPU tensors and the CPU thread count, set from one place for OpenMP (our
+// loops) and OpenBLAS (matrix products).
+#pragma once
+
+#include <cstddef>
+
+namespace dae::cpu {
+
+// 64-byte aligned, so that vector loads never straddle cache lines.
+void* allocate(size_t bytes);
+void deallocate(void* pointer) noexcept;
+
+void set_num_threads(int threads);
+int num_threads();
+
+}  // namespace dae::cpu

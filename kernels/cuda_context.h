@@ -1,0 +1,31 @@
+// The per-process CUDA context every CUDA kernel file uses (CUDA translation units only):
+// the one stream, the cuBLAS and cuDNN handles bound to it, a grow-only scratch workspace,
+// and the launch-size helper. Handles are created on first use, once, never per layer.
+#pragma once
+
+#include <cublas_v2.h>
+#include <cuda_runtime.h>
+#include <cudnn.h>
+
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/cuda_runtime.h"
+
+namespace dae::cuda {
+
+cudaStream_t stream();
+cublasHandle_t cublas();
+cudnnHandle_t cudnn();
+
+// Scratch memory for cuDNN algorithms; grows to the largest request, never shrinks, so the
+// steady state allocates nothing. Valid until the next call (one stream: no overlap).
+void* workspace(size_t bytes);
+
+constexpr int kThreadsPerBlock = 256;
+
+inline unsigned blocks_for(int64_t work_items, int threads = kThreadsPerBlock) {
+  return static_cast<unsigned>((work_items + threads - 1) / threads);
+}
+
+}  // namespace dae::cuda

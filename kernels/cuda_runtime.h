@@ -1,0 +1,38 @@
+// The CUDA runtime as the rest of the framework sees it: device discovery, memory, the one
+// stream every kernel runs on, and synchronization. Declared here for every build; defined in
+// cuda_runtime.cu only when the CUDA backend is built (core/ never calls it otherwise).
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace dae::cuda {
+
+// Asks the CUDA runtime for a device. Never throws: on a machine without a driver,
+// cudaGetDeviceCount returns cudaErrorInsufficientDriver and `reason` says so.
+bool probe_device(std::string& reason);
+
+// Stream-ordered allocations from the device's memory pool (cudaMallocAsync): after the
+// first steps, training allocates and frees without reaching the driver.
+void* allocate(size_t bytes);
+void deallocate(void* pointer) noexcept;
+
+void copy_host_to_device(void* device_destination, const void* host_source, size_t bytes);
+void copy_device_to_host(void* host_destination, const void* device_source, size_t bytes);
+void copy_device_to_device(void* destination, const void* source, size_t bytes);
+void memset_zero(void* destination, size_t bytes);
+
+// Waits for all work queued on the stream.
+void synchronize();
+
+// Bytes of device memory in use at its highest so far (the pool's high-water mark).
+size_t peak_memory_bytes();
+
+// TF32 tensor-core math for cuBLAS and cuDNN: off unless asked for (tests compare with the CPU).
+void set_tf32(bool enabled);
+bool tf32_enabled();
+
+// "CUDA 13.0, cuDNN 9.19.0": the versions this backend was compiled against.
+std::string build_description();
+
+}  // namespace dae::cuda

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the Debian packages mnist-dae builds and tests with. Idempotent: packages already
+# present are left alone, so the README commands and CI can call it every time.
+#   scripts/install_deps.sh          build + test dependencies
+#   scripts/install_deps.sh --bench  also PyTorch 1.13 (python3-torch) for scripts/bench_cpu.py
+set -euo pipefail
+
+packages=(g++ cmake make pkg-config git ca-certificates
+          libopenblas-dev zlib1g-dev libstb-dev catch2 nlohmann-json3-dev)
+if [[ "${1:-}" == "--bench" ]]; then
+  packages+=(python3 python3-torch python3-numpy)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  echo "install_deps: all ${#packages[@]} packages already installed"
+  exit 0
+fi
+
+echo "install_deps: installing ${missing[*]}"
+sudo_cmd=()
+[[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -q
+"${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,223 @@
+// Helpers of the [cuda] tests (test_cuda_ops.cpp, test_cuda_training.cpp), which check the
+// CUDA backend against the CPU one (STYLE.md habit 5): seeded random inputs, the tolerances
+// by kind of op, a comparison that checks finiteness first and names the worst element, and
+// device arrays followed by a guard region that no kernel may touch.
+#pragma once
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <iomanip>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/device.h"
+#include "core/random.h"
+#include "core/tensor.h"
+#include "kernels/host_device.h"
+
+#ifdef DAE_WITH_CUDA
+#include "kernels/cuda_context.h"
+#include "kernels/cuda_runtime.h"
+#endif
+
+namespace dae::test {
+
+// Every [cuda] test starts here. Without a GPU these tests are deselected (tests/main.cpp);
+// with DAE_REQUIRE_CUDA_TESTS=1 they run anyway and fail here, saying why. The tolerances
+// below assume fp32 math: TF32 (10-bit mantissa products) must be off, as it is by default.
+inline void require_gpu() {
+  INFO("the [cuda] tests need a usable GPU; cuda_status(): " << cuda_status().reason);
+  REQUIRE(cuda_status().available);
+#ifdef DAE_WITH_CUDA
+  REQUIRE_FALSE(cuda::tf32_enabled());
+#endif
+}
+
+inline std::vector<float> random_values(int64_t count, uint64_t seed, float low = -1.0f,
+                                        float high = 1.0f) {
+  Generator generator(seed);
+  std::vector<float> values(static_cast<size_t>(count));
+  for (float& value : values) value = generator.uniform(low, high);
+  return values;
+}
+
+inline Tensor random_tensor(const Shape& shape, uint64_t seed, float low = -1.0f,
+                            float high = 1.0f) {
+  return Tensor::from_vector(shape, random_values(shape.numel(), seed, low, high));
+}
+
+// "[3, 5, 28, 28]", for the INFO lines of table-driven tests.
+inline std::string dims(std::initializer_list<int64_t> sizes) {
+  std::ostringstream out;
+  const char* separator = "[";
+  for (int64_t size : sizes) {
+    out << separator << size;
+    separator = ", ";
+  }
+  out << "]";
+  return out.str();
+}
+
+// How far a GPU result may be from the CPU result: bit for bit, or
+//   |gpu - cpu| <= absolute + relative |cpu| + relative_to_max max|cpu|.
+struct Tolerance {
+  bool bitwise = false;
+  double absolute = 0.0;
+  double relative = 0.0;
+  double relative_to_max = 0.0;
+
+  double allowed(double reference, double max_magnitude) const {
+    return absolute + relative * std::fabs(reference) + relative_to_max * max_magnitude;
+  }
+};
+
+// Selections (ReLU, max-pool routing), copies, fills and the noise (built from the shared
+// host/device math with every rounding pinned, kernels/noise.h): no arithmetic may differ.
+inline constexpr Tolerance kBitwise{true, 0.0, 0.0, 0.0};
+// Element-wise math shared through kernels/*.h: a few roundings per element, but nvcc may
+// fuse a*b+c into one fma where g++ (-ffp-contract=off) rounds twice, a few ulps (6e-8 each).
+inline constexpr Tolerance kElementwise{false, 1e-6, 1e-5, 0.0};
+// Sums over many elements in another order (reductions; cuBLAS/cuDNN against OpenBLAS): each
+// element's error grows with the magnitudes summed, not with its own value, which may be a
+// near-cancellation, so the bound is relative to the reference's largest magnitude.
+inline constexpr Tolerance kReduction{false, 0.0, 0.0, 1e-4};
+
+inline std::string describe_element(size_t index, float gpu, float cpu) {
+  std::ostringstream out;
+  out << "element " << index << ": gpu " << std::setprecision(9) << gpu << ", cpu " << cpu;
+  return out.str();
+}
+
+// Bit-for-bit equality (memcmp); a failure names the first differing element.
+inline bool check_bitwise(const std::string& what, const std::vector<float>& gpu,
+                          const std::vector<float>& cpu) {
+  REQUIRE(gpu.size() == cpu.size());
+  size_t first = 0;
+  while (first < gpu.size() && std::memcmp(&gpu[first], &cpu[first], sizeof(float)) == 0) ++first;
+  const bool equal = first == gpu.size();
+  INFO(what << ": differs from the CPU (bits 0x" << std::hex
+            << (equal ? 0u : float_to_bits(gpu[first])) << " vs 0x"
+            << (equal ? 0u : float_to_bits(cpu[first])) << std::dec << ") at first at "
+            << (equal ? "" : describe_element(first, gpu[first], cpu[first])));
+  CHECK(equal);
+  return equal;
+}
+
+// Finiteness first (a NaN would pass no comparison, but an Inf compared with an Inf would),
+// then the tolerance; a failure names the worst element: index, gpu value, cpu value.
+inline bool check_matches(const std::string& what, const std::vector<float>& gpu,
+                          const std::vector<float>& cpu, const Tolerance& tolerance) {
+  REQUIRE(gpu.size() == cpu.size());
+  for (size_t i = 0; i < gpu.size(); ++i) {
+    if (std::isfinite(gpu[i]) && std::isfinite(cpu[i])) continue;
+    INFO(what << ": non-finite " << (std::isfinite(gpu[i]) ? "CPU reference" : "GPU result")
+              << " at " << describe_element(i, gpu[i], cpu[i]));
+    CHECK(false);
+    return false;
+  }
+  if (tolerance.bitwise) return check_bitwise(what, gpu, cpu);
+
+  double max_magnitude = 0.0;
+  for (float value : cpu) max_magnitude = std::max(max_magnitude, std::fabs(double{value}));
+  size_t worst = 0;
+  double worst_excess = -INFINITY;
+  for (size_t i = 0; i < gpu.size(); ++i) {
+    const double excess = std::fabs(double{gpu[i]} - double{cpu[i]}) -
+                          tolerance.allowed(cpu[i], max_magnitude);
+    if (excess > worst_excess) {
+      worst_excess = excess;
+      worst = i;
+    }
+  }
+  const bool within = gpu.empty() || worst_excess <= 0.0;
+  INFO(what << ": worst of " << gpu.size() << " elements is "
+            << (gpu.empty() ? "none" : describe_element(worst, gpu[worst], cpu[worst]))
+            << ", |difference| " << std::fabs(double{gpu[worst]} - double{cpu[worst]})
+            << " > allowed " << tolerance.allowed(cpu[worst], max_magnitude)
+            << " (max |cpu| " << max_magnitude << ")");
+  CHECK(within);
+  return within;
+}
+
+inline bool check_matches(const std::string& what, const Tensor& gpu, const Tensor& cpu,
+                          const Tolerance& tolerance) {
+  INFO(what);
+  REQUIRE(gpu.defined());
+  REQUIRE(cpu.defined());
+  REQUIRE(gpu.shape() == cpu.shape());
+  return check_matches(what, gpu.to_vector(), cpu.to_vector(), tolerance);
+}
+
+#ifdef DAE_WITH_CUDA
+
+// The guard pattern: a NaN with a payload no computation produces.
+inline constexpr uint32_t kSentinelBits = 0x7FC0DEADu;
+
+// Initial contents for a kernel's output: every element the sentinel, so an element the
+// kernel forgets to write fails the finiteness check.
+inline std::vector<float> unwritten(int64_t count) {
+  return std::vector<float>(static_cast<size_t>(count), bits_to_float(kSentinelBits));
+}
+
+// `count` elements of device memory followed by a guard region of sentinel words that every
+// kernel must leave untouched: an out-of-bounds write (a thread past the end, a wrong grid)
+// changes it. RAII: freed (stream-ordered) when it goes out of scope.
+template <typename T>
+class GuardedDeviceArray {
+ public:
+  static constexpr size_t kGuardWords = 1024;  // 4 KiB: a few blocks of overrun
+
+  explicit GuardedDeviceArray(const std::vector<T>& values) : count_(values.size()) {
+    data_ = static_cast<T*>(cuda::allocate(bytes() + kGuardWords * sizeof(uint32_t)));
+    if (!values.empty()) cuda::copy_host_to_device(data_, values.data(), bytes());
+    const std::vector<uint32_t> guard(kGuardWords, kSentinelBits);
+    cuda::copy_host_to_device(guard_address(), guard.data(), kGuardWords * sizeof(uint32_t));
+  }
+  ~GuardedDeviceArray() { cuda::deallocate(data_); }
+  GuardedDeviceArray(const GuardedDeviceArray&) = delete;
+  GuardedDeviceArray& operator=(const GuardedDeviceArray&) = delete;
+
+  T* data() const { return data_; }
+
+  std::vector<T> values() const {
+    std::vector<T> host(count_);
+    if (count_ > 0) cuda::copy_device_to_host(host.data(), data_, bytes());
+    return host;
+  }
+
+  bool check_guard(const std::string& what) const {
+    std::vector<uint32_t> guard(kGuardWords);
+    cuda::copy_device_to_host(guard.data(), guard_address(), kGuardWords * sizeof(uint32_t));
+    size_t first = 0;
+    while (first < guard.size() && guard[first] == kSentinelBits) ++first;
+    const bool intact = first == guard.size();
+    INFO(what << ": the kernel wrote past the end of its output: guard word " << first
+              << " after element " << count_ << " holds 0x" << std::hex
+              << (intact ? kSentinelBits : guard[first]));
+    CHECK(intact);
+    return intact;
+  }
+
+ private:
+  size_t bytes() const { return count_ * sizeof(T); }
+  void* guard_address() const { return reinterpret_cast<unsigned char*>(data_) + bytes(); }
+
+  size_t count_;
+  T* data_ = nullptr;
+};
+
+// The whole check of one kernel output: its guard, then its values against the CPU's.
+inline void check_output(const std::string& what, const GuardedDeviceArray<float>& gpu,
+                         const std::vector<float>& cpu, const Tolerance& tolerance) {
+  gpu.check_guard(what);
+  check_matches(what, gpu.values(), cpu, tolerance);
+}
+
+#endif  // DAE_WITH_CUDA
+
+}  // namespace dae::test

@@ -1,0 +1,118 @@
+// End to end: each autoencoder trained for 20 steps on the GPU and on the CPU from the same
+// weights, on the same batches with the same noise, must report the same loss at every step
+// and end with nearly the same parameters and BatchNorm running statistics. This is where a
+// kernel that passes its own test but is wired wrongly (a stale descriptor, a missed
+// accumulation, a wrong stream) would show up. [cuda]: skipped where no GPU answers.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "core/adam.h"
+#include "core/ops.h"
+#include "core/random.h"
+#include "cuda_compare.h"
+#include "models/autoencoder.h"
+
+namespace dae {
+namespace {
+
+using test::check_matches;
+
+constexpr uint64_t kModelSeed = 2024, kDataSeed = 7, kNoiseSeed = 99;
+constexpr int kSteps = 20;
+constexpr float kNoiseStd = 0.5f;
+const AdamHyperparameters kAdam{2e-4, 0.9, 0.999, 1e-8};
+
+// One training step as the trainer takes it; returns the loss before the update.
+float train_step(Autoencoder& model, Adam& optimizer, const Tensor& noisy, const Tensor& clean) {
+  optimizer.zero_grad();
+  const Tensor loss = ops::mse_loss(model(noisy), clean);
+  loss.backward();
+  optimizer.step();
+  return loss.item();
+}
+
+void check_training_matches(const std::string& name, int64_t batch) {
+  test::require_gpu();
+  Generator cpu_init(kModelSeed), gpu_init(kModelSeed);
+  const auto cpu_model = make_autoencoder(name, cpu_init);
+  const auto gpu_model = make_autoencoder(name, gpu_init);
+  gpu_model->to(Device::CUDA);  // before its Adam, which gathers the parameters where they are
+  std::vector<Tensor> initial;
+  for (const Tensor& parameter : cpu_model->parameters()) initial.push_back(parameter.clone());
+  Adam cpu_adam(cpu_model->parameters(), kAdam), gpu_adam(gpu_model->parameters(), kAdam);
+
+  for (int step = 1; step <= kSteps; ++step) {
+    INFO(name << " autoencoder, step " << step);
+    const Tensor clean = test::random_tensor({batch, 784}, kDataSeed + step, 0.0f, 1.0f);
+    const NoiseParams noise{kNoiseSeed, static_cast<uint64_t>(step), kNoiseStd};
+    const Tensor cpu_noisy = ops::add_gaussian_noise(clean, noise);
+    const Tensor gpu_noisy = ops::add_gaussian_noise(clean.to(Device::CUDA), noise);
+    // The inputs are the same bit for bit (kernels/noise.h), so any difference below is the
+    // network's own.
+    REQUIRE(test::check_bitwise("noisy batch", gpu_noisy.to_vector(), cpu_noisy.to_vector()));
+
+    const float cpu_loss = train_step(*cpu_model, cpu_adam, cpu_noisy, clean);
+    const float gpu_loss = train_step(*gpu_model, gpu_adam, gpu_noisy, clean.to(Device::CUDA));
+    // A reduction of a whole forward pass (cuBLAS/cuDNN against OpenBLAS, 1e-4 each op): the
+    // mean over many elements averages the per-element differences out instead of adding them.
+    INFO("loss: gpu " << gpu_loss << ", cpu " << cpu_loss);
+    REQUIRE(std::isfinite(gpu_loss));
+    CHECK(std::fabs(gpu_loss - cpu_loss) <= 1e-4 * std::fabs(cpu_loss));
+  }
+
+  // The parameters drift apart a little at every step, and Adam amplifies small gradient
+  // differences where a gradient is near 0: it moves each element by about lr whatever the
+  // gradient's size, so an element whose gradient has the opposite sign on the two devices
+  // moves 2 lr apart. Hence two loose bounds: no element more than 2 lr per step apart (the
+  // most that opposite moves at every step could do), and the difference small (1%) next to
+  // how far training moved the parameters, which a wrong gradient would not be.
+  const auto cpu_parameters = cpu_model->named_parameters();
+  const auto gpu_parameters = gpu_model->named_parameters();
+  REQUIRE(cpu_parameters.size() == gpu_parameters.size());
+  const test::Tolerance drift{false, 2.0 * kAdam.lr * kSteps, 0.0, 0.0};
+  for (size_t i = 0; i < cpu_parameters.size(); ++i) {
+    const std::string& parameter = cpu_parameters[i].first;
+    const std::vector<float> cpu = cpu_parameters[i].second.to_vector();
+    const std::vector<float> gpu = gpu_parameters[i].second.to_vector();
+    const std::vector<float> start = initial[i].to_vector();
+    check_matches(name + " " + parameter, gpu, cpu, drift);
+    double difference = 0.0, trained = 0.0;
+    for (size_t j = 0; j < cpu.size(); ++j) {
+      difference += std::pow(double{gpu[j]} - cpu[j], 2);
+      trained += std::pow(double{cpu[j]} - start[j], 2);
+    }
+    INFO(name << " " << parameter << ": |gpu - cpu| " << std::sqrt(difference)
+              << " vs |trained - initial| " << std::sqrt(trained));
+    CHECK(std::sqrt(difference) <= 1e-2 * std::sqrt(trained));
+  }
+
+  // Running statistics average the batch statistics (reductions, 1e-4) of activations that
+  // come from the slightly drifted parameters: 1e-3 of the largest value.
+  const auto cpu_buffers = cpu_model->named_buffers();
+  const auto gpu_buffers = gpu_model->named_buffers();
+  REQUIRE(cpu_buffers.size() == gpu_buffers.size());
+  for (size_t i = 0; i < cpu_buffers.size(); ++i) {
+    check_matches(name + " " + cpu_buffers[i].first, gpu_buffers[i].second, cpu_buffers[i].second,
+                  test::Tolerance{false, 0.0, 0.0, 1e-3});
+  }
+}
+
+TEST_CASE("cuda training of the linear autoencoder matches the CPU", "[cuda][training]") {
+  check_training_matches("linear", 64);
+}
+
+TEST_CASE("cuda training of the mlp autoencoder matches the CPU", "[cuda][training]") {
+  check_training_matches("mlp", 64);
+}
+
+// A batch of 8 keeps the CPU side of the conv model (about 0.5 GFLOP an image a training
+// step) fast.
+TEST_CASE("cuda training of the conv autoencoder matches the CPU", "[cuda][training]") {
+  check_training_matches("conv", 8);
+}
+
+}  // namespace
+}  // namespace dae
