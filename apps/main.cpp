@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "apps/bench_command.h"
 #include "apps/options.h"
 #include "apps/train_command.h"
 #include "core/device.h"
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
       std::printf("mnist_dae 0.1 (CUDA backend: %s)\n", dae::cuda_build_description().c_str());
       return 0;
     }
+    if (options.command == "bench") return dae::run_bench_command(options);
     return dae::run_train_command(options);
   } catch (const dae::UsageError& e) {
     std::fprintf(stderr, "mnist_dae: %s\n", e.what());

@@ -101,6 +101,16 @@ const std::vector<OptionSpec>& option_specs() {
        [](Options& o, const std::string& v) { o.save_path = v; }},
       {"--tf32", nullptr, "allow TF32 tensor-core math on the GPU (faster, ~1e-3 relative error)",
        [](Options& o, const std::string&) { o.tf32 = true; }},
+      {"--steps", "N", "bench: timed training steps per repeat (default 20)",
+       [](Options& o, const std::string& v) { o.steps = parse_integer("--steps", v, 1, 1000000); }},
+      {"--warmup", "N", "bench: untimed steps before the first repeat (default 3)",
+       [](Options& o, const std::string& v) { o.warmup = parse_integer("--warmup", v, 0, 1000000); }},
+      {"--repeats", "N", "bench: timed repeats; the median is reported (default 5)",
+       [](Options& o, const std::string& v) { o.repeats = parse_integer("--repeats", v, 1, 1000); }},
+      {"--profile", nullptr, "bench: one more pass with a table of time, FLOPs and bytes per op",
+       [](Options& o, const std::string&) { o.profile = true; }},
+      {"--json", "FILE", "bench: also write the results to FILE as JSON",
+       [](Options& o, const std::string& v) { o.json_path = v; }},
       {"--help", nullptr, "show this help", [](Options& o, const std::string&) { o.help = true; }},
       {"--version", nullptr, "show the version and the backends built in",
        [](Options& o, const std::string&) { o.version = true; }},
@@ -112,10 +122,13 @@ const std::vector<OptionSpec>& option_specs() {
 
 std::string usage_text() {
   std::ostringstream out;
-  out << "usage: mnist_dae <linear|mlp|conv|all> [options]\n\n"
+  out << "usage: mnist_dae <linear|mlp|conv|all> [options]\n"
+         "       mnist_dae bench <linear|mlp|conv|all> [options]\n\n"
          "Trains a denoising autoencoder on MNIST (input + N(0, noise-std) noise, MSE against\n"
          "the clean image, Adam), evaluates it, and writes curves, pictures and a checkpoint.\n"
-         "'all' trains the three models in turn and writes a comparison table.\n\noptions:\n";
+         "'all' trains the three models in turn and writes a comparison table.\n"
+         "'bench' times training steps on synthetic data (no data set needed) and prints\n"
+         "images/s, ms per step and GFLOP/s: the median of --repeats runs of --steps steps.\n\noptions:\n";
   for (const auto& spec : option_specs()) {
     std::string head = std::string("  ") + spec.flag + (spec.value ? std::string(" ") + spec.value : "");
     if (head.size() < 26) head.resize(26, ' ');
@@ -130,8 +143,14 @@ Options parse_options(const std::vector<std::string>& args) {
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     if (arg.rfind("--", 0) != 0) {
-      if (!options.command.empty()) usage_error("unexpected argument '" + arg + "'");
-      options.command = parse_choice("model", arg, {"linear", "mlp", "conv", "all"});
+      if (options.command.empty() && arg == "bench") {
+        options.command = arg;
+      } else if (options.model.empty()) {
+        options.model = parse_choice("model", arg, {"linear", "mlp", "conv", "all"});
+        if (options.command.empty()) options.command = options.model;
+      } else {
+        usage_error("unexpected argument '" + arg + "'");
+      }
       continue;
     }
     const OptionSpec* spec = nullptr;
@@ -142,19 +161,19 @@ Options parse_options(const std::vector<std::string>& args) {
     spec->apply(options, spec->value ? args[++i] : std::string());
   }
   if (options.help || options.version) return options;
-  if (options.command.empty()) usage_error("missing the model: linear, mlp, conv or all");
-  if (options.command == "all" && (!options.load_path.empty() || !options.save_path.empty()))
+  if (options.model.empty()) usage_error("missing the model: linear, mlp, conv or all");
+  if (options.model == "all" && (!options.load_path.empty() || !options.save_path.empty()))
     usage_error("--load and --save name one model's file: use them with linear, mlp or conv");
   return options;
 }
 
 std::vector<std::string> models_of(const Options& options) {
-  if (options.command == "all") return {"linear", "mlp", "conv"};
-  return {options.command};
+  if (options.model == "all") return {"linear", "mlp", "conv"};
+  return {options.model};
 }
 
 std::string output_dir_for(const Options& options, const std::string& model) {
-  if (options.command == "all") return (options.out_dir.empty() ? "runs" : options.out_dir) + "/" + model;
+  if (options.model == "all") return (options.out_dir.empty() ? "runs" : options.out_dir) + "/" + model;
   return options.out_dir.empty() ? "runs/" + model : options.out_dir;
 }
 

@@ -18,7 +18,8 @@ enum class DeviceChoice { Auto, CPU, CUDA };
 enum class Target { Clean, Noisy };
 
 struct Options {
-  std::string command;          // linear | mlp | conv | all
+  std::string command;          // linear | mlp | conv | all | bench
+  std::string model;            // linear | mlp | conv | all: what the command works on
   std::string data_dir = "data/mnist";
   std::string out_dir;          // default runs/<model>
   int64_t epochs = 10;
@@ -36,6 +37,12 @@ struct Options {
   std::string load_path;
   std::string save_path;
   bool tf32 = false;
+  // bench only
+  int64_t steps = 20;
+  int64_t warmup = 3;
+  int64_t repeats = 5;
+  bool profile = false;
+  std::string json_path;        // bench: also write the results as JSON
   bool help = false;
   bool version = false;
 };
@@ -43,7 +50,7 @@ struct Options {
 Options parse_options(const std::vector<std::string>& args);
 std::string usage_text();
 
-// The models a command trains: {"conv"} for "conv", all three for "all".
+// The models a command works on: {"conv"} for "conv", all three for "all".
 std::vector<std::string> models_of(const Options& options);
 // --out, or runs/<model> by default.
 std::string output_dir_for(const Options& options, const std::string& model);

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "apps/checkpoint.h"
+#include "apps/device_setup.h"
 #include "apps/progress.h"
 #include "apps/run_outputs.h"
 #include "core/atomic_file.h"
@@ -25,28 +26,6 @@ struct ModelSummary {
   double train_seconds = 0;
   double mean_images_per_second = 0;
 };
-
-Device resolve_device(DeviceChoice choice, std::string& why) {
-  const CudaStatus& cuda = cuda_status();
-  switch (choice) {
-    case DeviceChoice::CPU:
-      why = "asked for with --device cpu";
-      return Device::CPU;
-    case DeviceChoice::CUDA:
-      DAE_CHECK(cuda.available, "--device cuda: no usable GPU (" << cuda.reason
-                                                                 << "); use --device cpu or auto");
-      why = cuda.reason;
-      return Device::CUDA;
-    case DeviceChoice::Auto:
-      break;
-  }
-  if (cuda.available) {
-    why = "auto: " + cuda.reason;
-    return Device::CUDA;
-  }
-  why = "auto: no usable GPU (" + cuda.reason + ")";
-  return Device::CPU;
-}
 
 std::string format_bytes(double bytes) {
   std::ostringstream out;
@@ -166,16 +145,8 @@ std::string comparison_table(const std::vector<ModelSummary>& summaries) {
 }  // namespace
 
 int run_train_command(const Options& options) {
-  if (options.threads > 0) set_cpu_threads(options.threads);
-  std::string why;
-  const Device device = resolve_device(options.device, why);
-  if (options.tf32 && device == Device::CUDA) set_cuda_tf32(true);
-
   std::printf("mnist_dae: %s\n", options.command.c_str());
-  std::printf("  device   %s (%s)\n", device_name(device), why.c_str());
-  if (device == Device::CUDA)
-    std::printf("  math     fp32%s\n", options.tf32 ? " with TF32 tensor cores (--tf32)" : ", TF32 off");
-  std::printf("  threads  %d CPU threads (OpenMP + OpenBLAS)\n", cpu_threads());
+  const Device device = set_up_device(options);
   std::printf("  recipe   %lld epochs, batch %lld, Adam lr %g, noise std %g, target %s, %s\n",
               static_cast<long long>(options.epochs), static_cast<long long>(options.batch_size),
               options.lr, options.noise_std, options.target == Target::Noisy ? "noisy" : "clean",
@@ -192,7 +163,7 @@ int run_train_command(const Options& options) {
   std::vector<ModelSummary> summaries;
   for (const std::string& model : models_of(options))
     summaries.push_back(train_model(options, model, data, device));
-  if (options.command == "all") {
+  if (options.model == "all") {
     const std::string table = comparison_table(summaries);
     const std::string path = (options.out_dir.empty() ? "runs" : options.out_dir) + "/comparison.md";
     write_file_atomically(path, table);

@@ -46,6 +46,18 @@ std::vector<int32_t> TrainingRun::next_order() {
   return order;
 }
 
+Tensor TrainingRun::train_step(const Storage& order, int64_t first) {
+  // Step t draws noise t: the same noise on any device, and after a resume.
+  const NoiseParams noise{config_.seed, static_cast<uint64_t>(optimizer_->step_count()), config_.noise_std};
+  const ops::NoisyBatch data = train_.batch(order, first, config_.batch_size, noise);
+  optimizer_->zero_grad();
+  const Tensor loss = ops::mse_loss(model_->forward(data.noisy),
+                                    config_.target_noisy ? data.noisy : data.clean);
+  loss.backward();
+  optimizer_->step();
+  return loss;
+}
+
 EpochResult TrainingRun::train_epoch(const EpochObserver& observer) {
   const auto start = std::chrono::steady_clock::now();
   const int64_t steps = steps_per_epoch(), batch = config_.batch_size;
@@ -56,13 +68,7 @@ EpochResult TrainingRun::train_epoch(const EpochObserver& observer) {
   Tensor first_batch_loss;
   model_->train();
   for (int64_t step = 0; step < steps; ++step) {
-    const NoiseParams noise{config_.seed, static_cast<uint64_t>(optimizer_->step_count()), config_.noise_std};
-    const ops::NoisyBatch data = train_.batch(*order, step * batch, batch, noise);
-    optimizer_->zero_grad();
-    const Tensor loss = ops::mse_loss(model_->forward(data.noisy),
-                                      config_.target_noisy ? data.noisy : data.clean);
-    loss.backward();
-    optimizer_->step();
+    const Tensor loss = train_step(*order, step * batch);
     accumulate(loss_sum, loss.detach(), "epoch loss");
     if (step == 0) first_batch_loss = loss.detach().clone();
     if (config_.log_every > 0 && step % config_.log_every == 0 && observer.on_logged_loss) {

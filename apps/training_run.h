@@ -62,9 +62,15 @@ class TrainingRun {
               int64_t test_limit, Device device);
 
   EpochResult train_epoch(const EpochObserver& observer);
+  // One step on the training examples order[first .. first + batch): forward, loss,
+  // backward, Adam. Returns the loss, still on the device (reading it would wait for the GPU).
+  Tensor train_step(const Storage& order, int64_t first);
   // Mean squared error of the model on the whole (limited) test set, in eval mode, with a
   // fixed noise draw so that epochs and models are compared on the same noisy images.
   double evaluate();
+  // A random order of the training examples (Fisher-Yates), or 0..n-1 with --no-shuffle.
+  std::vector<int32_t> next_order();
+  const DeviceDataset& train_set() const { return train_; }
   // Noisy input, output and clean image of the first `count` examples of a split (host, [count*784]).
   struct Samples {
     std::vector<float> noisy, output, clean;
@@ -81,8 +87,6 @@ class TrainingRun {
   std::vector<EpochResult>& history() { return history_; }
 
  private:
-  std::vector<int32_t> next_order();
-
   TrainingConfig config_;
   Device device_;
   DeviceDataset train_, test_;

@@ -2,6 +2,7 @@
 
 #include "core/dispatch.h"
 #include "core/error.h"
+#include "core/profiler.h"
 #include "kernels/accumulate.h"
 
 namespace dae {
@@ -41,10 +42,14 @@ Tensor Adam::exp_avg(size_t i) const { return segment_of(exp_avg_, i); }
 Tensor Adam::exp_avg_sq(size_t i) const { return segment_of(exp_avg_sq_, i); }
 
 void Adam::zero_grad() {
+  OpScope scope("adam.zero_grad", flat_grads_.device(), 0, 4.0 * static_cast<double>(flat_grads_.numel()));
   DAE_DISPATCH(flat_grads_.device(), fill, flat_grads_.data(), 0.0f, flat_grads_.numel());
 }
 
 void Adam::step() {
+  // Reads parameter, gradient and both moments, writes parameter and moments: 28 bytes each.
+  OpScope scope("adam.step", flat_params_.device(), 12.0 * static_cast<double>(flat_params_.numel()),
+                28.0 * static_cast<double>(flat_params_.numel()));
   ++step_count_;
   const AdamStepScalars scalars = adam_step_scalars(hyperparameters_, step_count_);
   DAE_DISPATCH(flat_params_.device(), adam_step, flat_params_.data(), flat_grads_.data(),

@@ -4,6 +4,7 @@
 
 #include "core/dispatch.h"
 #include "core/error.h"
+#include "core/profiler.h"
 #include "kernels/accumulate.h"
 
 namespace dae {
@@ -39,6 +40,8 @@ void accumulate(const Tensor& destination, const Tensor& addition, const char* c
                     << destination.shape());
   DAE_CHECK(destination.device() == addition.device(),
             context << ": gradient on " << addition.device() << ", tensor on " << destination.device());
+  const double n = static_cast<double>(destination.numel());
+  OpScope scope("accumulate", destination.device(), n, 12 * n);
   DAE_DISPATCH(destination.device(), accumulate, destination.data(), addition.data(), destination.numel());
 }
 

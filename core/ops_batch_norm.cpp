@@ -2,6 +2,7 @@
 #include "core/dispatch.h"
 #include "core/op_checks.h"
 #include "core/ops.h"
+#include "core/profiler.h"
 #include "kernels/batch_norm2d.h"
 
 namespace dae::ops {
@@ -22,6 +23,10 @@ Tensor batch_norm2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
             op << ": training needs more than one value per channel, got input " << x.shape());
 
   const Device device = x.device();
+  const double n = static_cast<double>(x.numel());
+  // Training reads x three times (mean, variance, normalize); eval once. Each writes y.
+  OpScope scope("batch_norm2d", device, (options.training ? 7 : 4) * n,
+                4 * n * (options.training ? 4 : 2));
   Tensor y = Tensor::empty(x.shape(), device);
   Tensor mean = Tensor::empty(channels, device), inv_std = Tensor::empty(channels, device);
   const BatchNormStatistics saved{mean.data(), inv_std.data()};
@@ -37,6 +42,7 @@ Tensor batch_norm2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
 
   const bool training = options.training;
   record(y, op, {x, weight, bias}, [=](const Tensor& dy) {
+    OpScope backward_scope("batch_norm2d.backward", device, 8 * n, 4 * n * 5);  // x, dy twice; dx
     Tensor dx = Tensor::empty(x.shape(), device);
     Tensor dweight = Tensor::empty(weight.shape(), device);
     Tensor dbias = Tensor::empty(bias.shape(), device);

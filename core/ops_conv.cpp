@@ -14,6 +14,7 @@
 #include "core/dispatch.h"
 #include "core/op_checks.h"
 #include "core/ops.h"
+#include "core/profiler.h"
 #include "kernels/bias.h"
 #include "kernels/conv2d.h"
 
@@ -33,6 +34,22 @@ void check_conv_inputs(const char* op, const Tensor& x, const Tensor& weight, co
   DAE_CHECK(stride >= 1 && padding >= 0,
             op << ": stride must be >= 1 and padding >= 0, got " << stride << " and " << padding);
   detail::check_same_device(op, {&x, &weight, &bias});
+}
+
+// Multiply-adds of the convolution `s`, and the bytes of its input, weight and output.
+struct ConvCost {
+  double macs, x_bytes, w_bytes, y_bytes;
+};
+
+ConvCost cost_of(const Conv2dShape& s) {
+  const double out = static_cast<double>(s.batch * s.out_channels * s.out_height() * s.out_width());
+  const double w = static_cast<double>(s.out_channels * s.in_channels * s.kernel_height * s.kernel_width);
+  return {out * static_cast<double>(s.in_channels * s.kernel_height * s.kernel_width),
+          4.0 * static_cast<double>(s.batch * s.in_channels * s.in_height * s.in_width), 4.0 * w, 4.0 * out};
+}
+
+double backward_flops(const ConvCost& c, bool input, bool weight) {
+  return 2 * c.macs * ((input ? 1 : 0) + (weight ? 1 : 0));
 }
 
 Tensor bias_gradient(const Tensor& dy, const Tensor& bias) {
@@ -59,11 +76,15 @@ Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, int64_t
   DAE_CHECK(s.out_height() > 0 && s.out_width() > 0,
             "conv2d: input " << x.shape() << " is smaller than the kernel " << weight.shape());
   const Device device = x.device();
+  const ConvCost cost = cost_of(s);
+  OpScope scope("conv2d", device, 2 * cost.macs, cost.x_bytes + cost.w_bytes + cost.y_bytes);
   Tensor y = Tensor::empty({s.batch, s.out_channels, s.out_height(), s.out_width()}, device);
   DAE_DISPATCH(device, conv2d_forward, x.data(), weight.data(), y.data(), s);
   add_bias(y, bias);
 
   record(y, "conv2d", {x, weight, bias}, [=](const Tensor& dy) {
+    OpScope backward_scope("conv2d.backward", device, backward_flops(cost, wants_grad(x), wants_grad(weight)),
+                           2 * (cost.x_bytes + cost.w_bytes + cost.y_bytes));
     Tensor dx, dweight, dbias;
     if (wants_grad(x)) {
       dx = Tensor::empty(x.shape(), device);
@@ -94,11 +115,16 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bia
   const Conv2dShape mirror{x.dim(0), weight.dim(1), out_height, out_width, weight.dim(0),
                            weight.dim(2), weight.dim(3), stride, padding};
   const Device device = x.device();
+  const ConvCost cost = cost_of(mirror);
+  OpScope scope("conv_transpose2d", device, 2 * cost.macs, cost.x_bytes + cost.w_bytes + cost.y_bytes);
   Tensor y = Tensor::empty({mirror.batch, mirror.in_channels, out_height, out_width}, device);
   DAE_DISPATCH(device, conv2d_backward_input, x.data(), weight.data(), y.data(), mirror);
   add_bias(y, bias);
 
   record(y, "conv_transpose2d", {x, weight, bias}, [=](const Tensor& dy) {
+    OpScope backward_scope("conv_transpose2d.backward", device,
+                           backward_flops(cost, wants_grad(x), wants_grad(weight)),
+                           2 * (cost.x_bytes + cost.w_bytes + cost.y_bytes));
     Tensor dx, dweight, dbias;
     if (wants_grad(x)) {
       dx = Tensor::empty(x.shape(), device);

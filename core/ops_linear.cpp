@@ -2,6 +2,7 @@
 #include "core/dispatch.h"
 #include "core/op_checks.h"
 #include "core/ops.h"
+#include "core/profiler.h"
 #include "kernels/bias.h"
 #include "kernels/linear.h"
 
@@ -21,11 +22,18 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
   const Device device = x.device();
   const LinearShape s{x.dim(0), x.dim(1), weight.dim(0)};
   const BiasShape bias_shape{s.batch, s.out_features, 1};
+  const double macs = static_cast<double>(s.batch * s.in_features * s.out_features);
+  const double x_bytes = 4.0 * static_cast<double>(x.numel()), w_bytes = 4.0 * static_cast<double>(weight.numel());
+  const double y_bytes = 4.0 * static_cast<double>(s.batch * s.out_features);
+  OpScope scope("linear", device, 2 * macs, x_bytes + w_bytes + y_bytes);
   Tensor y = Tensor::empty({s.batch, s.out_features}, device);
   DAE_DISPATCH(device, linear_forward, x.data(), weight.data(), y.data(), s);
   if (bias.defined()) DAE_DISPATCH(device, bias_forward, y.data(), bias.data(), bias_shape);
 
   record(y, "linear", {x, weight, bias}, [=](const Tensor& dy) {
+    const double products = (wants_grad(x) ? 1 : 0) + (wants_grad(weight) ? 1 : 0);
+    OpScope backward_scope("linear.backward", device, 2 * macs * products,
+                           2 * (x_bytes + w_bytes) + 2 * y_bytes);
     Tensor dx, dweight, dbias;
     if (wants_grad(x)) {
       dx = Tensor::empty(x.shape(), device);

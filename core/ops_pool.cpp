@@ -2,6 +2,7 @@
 #include "core/dispatch.h"
 #include "core/op_checks.h"
 #include "core/ops.h"
+#include "core/profiler.h"
 #include "kernels/max_pool2d.h"
 
 namespace dae::ops {
@@ -12,11 +13,14 @@ Tensor max_pool2d(const Tensor& x) {
   DAE_CHECK(s.out_height() > 0 && s.out_width() > 0,
             "max_pool2d: input " << x.shape() << " is smaller than the 2x2 window");
   const Device device = x.device();
+  const double n = static_cast<double>(x.numel());
+  OpScope scope("max_pool2d", device, n, 4 * (n + n / 4));
   Tensor y = Tensor::empty({s.batch, s.channels, s.out_height(), s.out_width()}, device);
   DAE_DISPATCH(device, max_pool2d_forward, x.data(), y.data(), s);
 
   const Tensor saved_y = y.detach();
   record(y, "max_pool2d", {x}, [=](const Tensor& dy) {
+    OpScope backward_scope("max_pool2d.backward", device, n, 4 * (2 * n + n / 2));
     Tensor dx = Tensor::empty(x.shape(), device);
     DAE_DISPATCH(device, max_pool2d_backward, x.data(), saved_y.data(), dy.data(), dx.data(), s);
     return std::vector<Tensor>{dx};

@@ -39,7 +39,7 @@ Storage::~Storage() {
     return;
   }
 #endif
-  cpu::deallocate(data_);
+  cpu::deallocate(data_, bytes_);
 }
 
 void copy_bytes(void* destination, Device destination_device, const void* source,

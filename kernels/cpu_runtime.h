@@ -6,9 +6,10 @@
 
 namespace dae::cpu {
 
-// 64-byte aligned, so that vector loads never straddle cache lines.
+// 64-byte aligned, so that vector loads never straddle cache lines. Freed blocks are cached by
+// size and reused (never returned to the system while the process runs).
 void* allocate(size_t bytes);
-void deallocate(void* pointer) noexcept;
+void deallocate(void* pointer, size_t bytes) noexcept;
 
 void set_num_threads(int threads);
 int num_threads();

@@ -1,0 +1,132 @@
+#include "apps/bench_command.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <sstream>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "apps/device_setup.h"
+#include "apps/training_run.h"
+#include "core/atomic_file.h"
+#include "core/profiler.h"
+
+namespace dae {
+
+namespace {
+
+struct BenchResult {
+  std::string model;
+  double median_seconds = 0, min_seconds = 0, max_seconds = 0;
+  double images_per_second = 0;
+  double flops_per_step = 0, bytes_per_step = 0;
+};
+
+MnistData synthetic_data(int64_t train_count, uint64_t seed) {
+  Generator generator(seed);
+  MnistData data;
+  for (MnistSplit* split : {&data.train, &data.test}) {
+    split->count = split == &data.train ? train_count : 1;
+    split->rows = split->cols = 28;
+    split->images.resize(static_cast<size_t>(split->count * 784));
+    for (uint8_t& pixel : split->images) pixel = static_cast<uint8_t>(generator.next_u32() >> 24);
+    split->labels.assign(static_cast<size_t>(split->count), 0);
+  }
+  return data;
+}
+
+double run_steps(TrainingRun& run, const Storage& order, int64_t steps) {
+  const auto start = std::chrono::steady_clock::now();
+  Tensor loss;
+  for (int64_t s = 0; s < steps; ++s) loss = run.train_step(order, s * run.config().batch_size);
+  loss.item();  // waits for the device
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+void print_profile(int64_t steps, double step_seconds) {
+  std::printf("  %-28s %7s %10s %9s %10s %9s %9s\n", "op", "calls", "ms/step", "share", "GFLOP/step",
+              "GFLOP/s", "GB/s");
+  double total = 0;
+  for (const auto& entry : profiler::stats()) total += entry.second.seconds;
+  std::vector<std::pair<std::string, OpStats>> rows(profiler::stats().begin(), profiler::stats().end());
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second.seconds > b.second.seconds; });
+  for (const auto& [name, s] : rows) {
+    std::printf("  %-28s %7lld %10.3f %8.1f%% %10.4f %9.1f %9.1f\n", name.c_str(),
+                static_cast<long long>(s.calls / steps), 1e3 * s.seconds / static_cast<double>(steps),
+                100.0 * s.seconds / total, s.flops / 1e9 / static_cast<double>(steps), s.flops / 1e9 / s.seconds,
+                s.bytes / 1e9 / s.seconds);
+  }
+  std::printf("  ops total %.3f ms/step of %.3f ms/step measured (the rest: autograd, allocation, gaps)\n\n",
+              1e3 * total / static_cast<double>(steps), 1e3 * step_seconds);
+}
+
+BenchResult bench_model(const Options& options, const std::string& model, Device device) {
+  TrainingConfig config;
+  config.model = model;
+  config.batch_size = options.batch_size;
+  config.lr = options.lr;
+  config.noise_std = static_cast<float>(options.noise_std);
+  config.seed = options.seed;
+  TrainingRun run(config, synthetic_data(options.batch_size * options.steps, options.seed), 0, 0, device);
+  const auto order = run.train_set().upload_order(identity_order(run.train_set().count()));
+
+  if (options.warmup > 0) run_steps(run, *order, std::min(options.warmup, options.steps));
+  std::vector<double> seconds;
+  for (int64_t r = 0; r < options.repeats; ++r) seconds.push_back(run_steps(run, *order, options.steps));
+  std::sort(seconds.begin(), seconds.end());
+
+  BenchResult result;
+  result.model = model;
+  result.median_seconds = seconds[seconds.size() / 2];
+  result.min_seconds = seconds.front();
+  result.max_seconds = seconds.back();
+  result.images_per_second = static_cast<double>(options.steps * options.batch_size) / result.median_seconds;
+
+  // Counting pass: one step (or --steps with --profile), op by op.
+  const int64_t counted_steps = options.profile ? options.steps : 1;
+  profiler::reset();
+  profiler::enable(true);
+  run_steps(run, *order, counted_steps);
+  profiler::enable(false);
+  for (const auto& entry : profiler::stats()) {
+    result.flops_per_step += entry.second.flops / static_cast<double>(counted_steps);
+    result.bytes_per_step += entry.second.bytes / static_cast<double>(counted_steps);
+  }
+  const double step = result.median_seconds / static_cast<double>(options.steps);
+  std::printf("%-7s %10.0f img/s   %8.3f ms/step (min %.3f, max %.3f)   %7.3f GFLOP/step  %7.1f GFLOP/s  %7.3f GB/step\n",
+              model.c_str(), result.images_per_second, 1e3 * step,
+              1e3 * result.min_seconds / static_cast<double>(options.steps),
+              1e3 * result.max_seconds / static_cast<double>(options.steps), result.flops_per_step / 1e9,
+              result.flops_per_step / 1e9 / step, result.bytes_per_step / 1e9);
+  std::fflush(stdout);
+  if (options.profile) print_profile(counted_steps, step);
+  return result;
+}
+
+}  // namespace
+
+int run_bench_command(const Options& options) {
+  std::printf("mnist_dae bench: %lld timed steps x %lld repeats after %lld warm-up steps, batch %lld\n",
+              static_cast<long long>(options.steps), static_cast<long long>(options.repeats),
+              static_cast<long long>(options.warmup), static_cast<long long>(options.batch_size));
+  const Device device = set_up_device(options);
+  std::printf("\n");
+  nlohmann::json results = nlohmann::json::array();
+  for (const std::string& model : models_of(options)) {
+    const BenchResult r = bench_model(options, model, device);
+    results.push_back({{"model", r.model}, {"device", device_name(device)}, {"threads", cpu_threads()},
+                       {"batch_size", options.batch_size}, {"steps", options.steps},
+                       {"repeats", options.repeats}, {"images_per_s", r.images_per_second},
+                       {"ms_per_step_median", 1e3 * r.median_seconds / static_cast<double>(options.steps)},
+                       {"ms_per_step_min", 1e3 * r.min_seconds / static_cast<double>(options.steps)},
+                       {"ms_per_step_max", 1e3 * r.max_seconds / static_cast<double>(options.steps)},
+                       {"gflop_per_step", r.flops_per_step / 1e9}, {"gb_per_step", r.bytes_per_step / 1e9},
+                       {"peak_device_bytes", cuda_peak_memory_bytes()}});
+  }
+  if (!options.json_path.empty()) write_file_atomically(options.json_path, results.dump(2) + "\n");
+  return 0;
+}
+
+}  // namespace dae

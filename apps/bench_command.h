@@ -1,0 +1,16 @@
+// `mnist_dae bench <linear|mlp|conv|all>`: the speed of training steps, measured the way the
+// training loop runs them (TrainingRun::train_step), on synthetic images so no data set is
+// needed (the arithmetic does not depend on pixel values). After --warmup untimed steps,
+// --repeats timed runs of --steps steps each; each run ends by reading the loss, so GPU time
+// is included. Prints the median (with min and max), and the FLOPs and bytes of one step
+// counted op by op (core/profiler.h) to set the achieved rate against the machine's peak.
+// --profile adds a per-op table from one more, separately timed pass.
+#pragma once
+
+#include "apps/options.h"
+
+namespace dae {
+
+int run_bench_command(const Options& options);
+
+}  // namespace dae
