@@ -75,6 +75,8 @@ void save_checkpoint(TrainingRun& run, const std::string& path) {
   state[kOptimizerPrefix + "step"] = safetensors::make_i64({}, &step);
   state[kTrainerPrefix + "epoch"] = safetensors::make_i64({}, &epoch);
   state[kTrainerPrefix + "shuffle_rng"] = safetensors::make_i64({2}, rng);
+  const int64_t noise_seed = static_cast<int64_t>(run.config().seed);
+  state[kTrainerPrefix + "noise_seed"] = safetensors::make_i64({}, &noise_seed);
   safetensors::save(path, state,
                     {{"format", kFormat},
                      {"model", run.model().name()},
@@ -112,6 +114,8 @@ bool load_checkpoint(TrainingRun& run, const std::string& path) {
   const auto rng = safetensors::to_i64(require(training_state, kTrainerPrefix + "shuffle_rng", path), "trainer.shuffle_rng");
   DAE_CHECK(rng.size() == 2, path << ": trainer.shuffle_rng must hold 2 values, found " << rng.size());
   run.shuffle_generator() = Generator(static_cast<uint64_t>(rng[0]), static_cast<uint64_t>(rng[1]));
+  run.set_noise_seed(static_cast<uint64_t>(
+      safetensors::to_i64(require(training_state, kTrainerPrefix + "noise_seed", path), "trainer.noise_seed").at(0)));
   if (const auto history = metadata.find("history"); history != metadata.end())
     run.history() = history_from_json(history->second, path);
   return true;

@@ -5,7 +5,8 @@
 //                                                      ...num_batches_tracked (I64)
 //   Adam's state                                       optimizer.step (I64),
 //                                                      optimizer.exp_avg.<param>, optimizer.exp_avg_sq.<param>
-//   the trainer's state                                trainer.epoch (I64), trainer.shuffle_rng (I64 [2])
+//   the trainer's state                                trainer.epoch (I64), trainer.shuffle_rng (I64 [2]),
+//                                                      trainer.noise_seed (I64)
 //   metadata                                           format, model, history (JSON of the epoch results)
 // In PyTorch, the model's entries load with load_state_dict(strict=True) once the
 // "optimizer." and "trainer." entries are dropped (scripts/torch_interop.py shows it).

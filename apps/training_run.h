@@ -81,6 +81,8 @@ class TrainingRun {
   Adam& optimizer() { return *optimizer_; }
   Generator& shuffle_generator() { return shuffle_generator_; }
   const TrainingConfig& config() const { return config_; }
+  // The seed of the noise draws; a resumed run takes it from its checkpoint.
+  void set_noise_seed(uint64_t seed) { config_.seed = seed; }
   int64_t epochs_done() const { return epochs_done_; }
   void set_epochs_done(int64_t epochs) { epochs_done_ = epochs; }
   int64_t steps_per_epoch() const;

@@ -77,31 +77,40 @@ void workspace_size(const Tensors& t, cudnnConvolutionDescriptor_t c,
                                                                 t.weight.get(), a, bytes));
 }
 
-// Plain fp32 arithmetic, or with TF32 on also tensor-core TF32 (CUDNN_DEFAULT_MATH and
-// CUDNN_TENSOR_OP_MATH, for float data), but never ALLOW_CONVERSION's down-conversion to fp16.
-bool math_allowed(cudnnMathType_t math, bool tf32) {
-  return math == CUDNN_FMA_MATH || (tf32 && math != CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION);
+// How much we want a ranked result (lower is better; -1: not usable). Usable: status success
+// and a workspace within kMaxWorkspaceBytes, never ALLOW_CONVERSION's fp16 down-conversion.
+// With TF32 off, cuDNN reports plain-fp32 kernels as FMA_MATH, but algorithms that have no
+// tensor-core form come back as DEFAULT_MATH whatever the descriptor said ("returned as
+// such", in cuDNN's words): those are accepted after the FMA ones, and make_plan pins the
+// descriptor to FMA_MATH so TF32 cannot creep in. Deterministic algorithms are preferred, so
+// that a seeded GPU run repeats bit for bit (the others use atomics in backward-weight).
+template <typename Perf>
+int preference(const Perf& p, bool tf32) {
+  if (p.status != CUDNN_STATUS_SUCCESS || p.memory > kMaxWorkspaceBytes ||
+      p.mathType == CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION)
+    return -1;
+  const bool exact_math = p.mathType == CUDNN_FMA_MATH;
+  if (!tf32 && !exact_math && p.mathType != CUDNN_DEFAULT_MATH) return -1;
+  return (tf32 || exact_math ? 0 : 2) + (p.determinism == CUDNN_DETERMINISTIC ? 0 : 1);
 }
 
-// The first ranked algorithm (best first) that can run here: status success, workspace within
-// kMaxWorkspaceBytes, and an allowed math type (plain fp32 unless TF32 is on). Among those
-// a deterministic one is preferred, so that a seeded GPU run repeats bit for bit; the best
-// non-deterministic one (atomics in backward-weight) is the fallback.
+// The most preferred result, the best-ranked among equals (cuDNN lists them fastest first).
 template <typename Perf>
 const Perf& choose(const Perf* ranked, int count, bool tf32, const Conv2dShape& s) {
-  const Perf* fallback = nullptr;
+  const Perf* best = nullptr;
+  int best_preference = 0;
   for (int i = 0; i < count; ++i) {
-    const Perf& p = ranked[i];
-    if (p.status != CUDNN_STATUS_SUCCESS || p.memory > kMaxWorkspaceBytes) continue;
-    if (!math_allowed(p.mathType, tf32)) continue;
-    if (p.determinism == CUDNN_DETERMINISTIC) return p;
-    if (!fallback) fallback = &p;
+    const int p = preference(ranked[i], tf32);
+    if (p >= 0 && (!best || p < best_preference)) {
+      best = &ranked[i];
+      best_preference = p;
+    }
   }
-  DAE_CHECK(fallback, "conv2d: cuDNN offers no usable algorithm for input ["
-                          << s.batch << ", " << s.in_channels << ", " << s.in_height << ", "
-                          << s.in_width << "], kernel " << s.kernel_height << "x" << s.kernel_width
-                          << ", stride " << s.stride << ", padding " << s.padding);
-  return *fallback;
+  DAE_CHECK(best, "conv2d: cuDNN offers no usable algorithm for input ["
+                      << s.batch << ", " << s.in_channels << ", " << s.in_height << ", "
+                      << s.in_width << "], kernel " << s.kernel_height << "x" << s.kernel_width
+                      << ", stride " << s.stride << ", padding " << s.padding);
+  return *best;
 }
 
 template <typename Perf>
@@ -117,7 +126,9 @@ auto make_plan(const Tensors& t, const Conv2dShape& s, bool tf32) {
   int count = 0;
   rank(t, plan.convolution.get(), &count, ranked);
   const Perf& chosen = choose(ranked, count, tf32, s);
-  DAE_CUDA_CHECK(cudnnSetConvolutionMathType(plan.convolution.get(), chosen.mathType));
+  // With TF32 on, the math type the algorithm was ranked with; off, always plain fp32.
+  DAE_CUDA_CHECK(cudnnSetConvolutionMathType(plan.convolution.get(),
+                                             tf32 ? chosen.mathType : CUDNN_FMA_MATH));
   plan.algorithm = chosen.algo;
   workspace_size(t, plan.convolution.get(), chosen.algo, &plan.workspace_bytes);
   return plan;

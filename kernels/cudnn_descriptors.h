@@ -1,8 +1,8 @@
 // RAII for cuDNN descriptors and the per-shape cache that holds them (CUDA translation units
-// only; used by conv2d.cu and max_pool2d.cu). A descriptor is created by its wrapper's
-// constructor and destroyed by its destructor; wrappers move but never copy, so each
-// descriptor has one owner. ShapeCache builds an op's descriptors (and, for convolutions, its
-// chosen algorithms) on the first call with a shape and reuses them on every later call.
+// only; conv2d.cu is the cuDNN op). A descriptor is created by its wrapper's constructor and
+// destroyed by its destructor; wrappers move-construct but never copy, so each descriptor has one
+// owner. ShapeCache builds an op's descriptors and chosen algorithms on the first call with a shape
+// and reuses them on every later call.
 #pragma once
 
 #include <cudnn.h>
@@ -27,10 +27,6 @@ class CudnnDescriptor {
   }
   CudnnDescriptor(CudnnDescriptor&& other) noexcept
       : handle_(std::exchange(other.handle_, nullptr)) {}
-  CudnnDescriptor& operator=(CudnnDescriptor&& other) noexcept {
-    std::swap(handle_, other.handle_);  // `other` destroys what this one held
-    return *this;
-  }
   CudnnDescriptor(const CudnnDescriptor&) = delete;
   CudnnDescriptor& operator=(const CudnnDescriptor&) = delete;
 
@@ -47,8 +43,6 @@ using FilterDescriptor = CudnnDescriptor<cudnnFilterDescriptor_t, cudnnCreateFil
 using ConvolutionDescriptor =
     CudnnDescriptor<cudnnConvolutionDescriptor_t, cudnnCreateConvolutionDescriptor,
                     cudnnDestroyConvolutionDescriptor>;
-using PoolingDescriptor = CudnnDescriptor<cudnnPoolingDescriptor_t, cudnnCreatePoolingDescriptor,
-                                          cudnnDestroyPoolingDescriptor>;
 
 // The legacy descriptors take int sizes; ours are int64_t.
 inline int cudnn_int(int64_t value) {

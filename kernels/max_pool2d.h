@@ -4,7 +4,11 @@
 //   which the floor in H_out = H / 2 leaves out).
 // Ties go to the first maximum in row-major window order and a NaN wins, as in PyTorch.
 // The backward finds the maximum again from x and y instead of storing indices.
-// Shapes: x [N, C, H, W], y [N, C, H/2, W/2]. CPU: loops; CUDA: cuDNN pooling.
+// Shapes: x [N, C, H, W], y [N, C, H/2, W/2]. CPU: loops; CUDA: a custom kernel, not cuDNN:
+// both backends call pool_window_argmax below, so they route gradients to the same element.
+// Ties are common here, not a corner case: in the conv model every zero a ReLU produces
+// becomes the same value after the BatchNorm that follows, and cuDNN does not document which
+// of tied inputs receives the gradient (PyTorch's CUDA max-pool is a native kernel too).
 // Tests: test_kernels_pool.cpp, test_cuda_ops.cpp.
 #pragma once
 

@@ -2,7 +2,7 @@
 # Installs the Debian packages mnist-dae builds and tests with. Idempotent: packages already
 # present are left alone, so the README commands and CI can call it every time.
 #   scripts/install_deps.sh          build + test dependencies
-#   scripts/install_deps.sh --bench  also PyTorch 1.13 (python3-torch) for scripts/bench_cpu.py
+#   scripts/install_deps.sh --bench  also PyTorch 1.13 (python3-torch) for scripts/bench.py
 set -euo pipefail
 
 packages=(g++ cmake make pkg-config git ca-certificates

@@ -100,10 +100,10 @@ inline bool check_bitwise(const std::string& what, const std::vector<float>& gpu
   size_t first = 0;
   while (first < gpu.size() && std::memcmp(&gpu[first], &cpu[first], sizeof(float)) == 0) ++first;
   const bool equal = first == gpu.size();
-  INFO(what << ": differs from the CPU (bits 0x" << std::hex
-            << (equal ? 0u : float_to_bits(gpu[first])) << " vs 0x"
-            << (equal ? 0u : float_to_bits(cpu[first])) << std::dec << ") at first at "
-            << (equal ? "" : describe_element(first, gpu[first], cpu[first])));
+  INFO(what << ": first difference from the CPU at "
+            << (equal ? "none" : describe_element(first, gpu[first], cpu[first])) << " (bits 0x"
+            << std::hex << (equal ? 0u : float_to_bits(gpu[first])) << " vs 0x"
+            << (equal ? 0u : float_to_bits(cpu[first])) << ")");
   CHECK(equal);
   return equal;
 }
@@ -146,7 +146,7 @@ inline bool check_matches(const std::string& what, const std::vector<float>& gpu
 
 inline bool check_matches(const std::string& what, const Tensor& gpu, const Tensor& cpu,
                           const Tolerance& tolerance) {
-  INFO(what);
+  INFO("comparing " << what);
   REQUIRE(gpu.defined());
   REQUIRE(cpu.defined());
   REQUIRE(gpu.shape() == cpu.shape());

@@ -109,7 +109,8 @@ TEST_CASE("cuda mse_loss kernels match the CPU", "[cuda][kernels][mse]") {
     const std::vector<float> grad_loss{0.75f};
     std::vector<float> loss(1), dprediction(prediction.size());
     cpu::mse_loss_forward(prediction.data(), target.data(), n, loss.data());
-    cpu::mse_loss_backward(prediction.data(), target.data(), grad_loss.data(), dprediction.data(), n);
+    cpu::mse_loss_backward(prediction.data(), target.data(), grad_loss.data(), dprediction.data(),
+                           n);
 
     DeviceArray p_d(prediction), t_d(target), grad_loss_d(grad_loss);
     DeviceArray loss_d(unwritten(1)), dprediction_d(unwritten(n));
@@ -170,7 +171,8 @@ TEST_CASE("cuda linear kernels (cuBLAS) match the CPU (OpenBLAS)", "[cuda][kerne
   }
 }
 
-TEST_CASE("cuda conv2d kernels (cuDNN) match the CPU (im2col + OpenBLAS)", "[cuda][kernels][conv]") {
+TEST_CASE("cuda conv2d kernels (cuDNN) match the CPU (im2col + OpenBLAS)",
+          "[cuda][kernels][conv]") {
   require_gpu();
   // {N, C, H, W, O, kH, kW, stride, padding}
   const Conv2dShape shapes[] = {
@@ -211,37 +213,44 @@ TEST_CASE("cuda conv2d kernels (cuDNN) match the CPU (im2col + OpenBLAS)", "[cud
   }
 }
 
+// Runs both max_pool2d kernels on x; with `ties`, x takes values in {0, 1, 2} only, so many
+// windows hold several maxima.
+void check_max_pool2d_kernels(const PoolShape& s, bool ties) {
+  INFO("max_pool2d shape " << dims({s.batch, s.channels, s.height, s.width})
+                           << (ties ? " with ties" : ""));
+  const int64_t x_size = s.batch * s.channels * s.height * s.width;
+  const int64_t y_size = s.batch * s.channels * s.out_height() * s.out_width();
+  std::vector<float> x = random_values(x_size, 1, 0.0f, ties ? 3.0f : 1.0f);
+  if (ties)
+    for (float& value : x) value = std::floor(value);
+  const std::vector<float> dy = random_values(y_size, 2);
+  std::vector<float> y(dy.size()), dx(x.size());
+  cpu::max_pool2d_forward(x.data(), y.data(), s);
+  cpu::max_pool2d_backward(x.data(), y.data(), dy.data(), dx.data(), s);
+
+  DeviceArray x_d(x), dy_d(dy), y_d(unwritten(y_size)), dx_d(unwritten(x_size));
+  cuda::max_pool2d_forward(x_d.data(), y_d.data(), s);
+  cuda::max_pool2d_backward(x_d.data(), y_d.data(), dy_d.data(), dx_d.data(), s);
+  // A maximum is one of the inputs and its gradient one dy, routed: selections, exact.
+  // With odd H or W, dx of the left-out last row/column must be exactly 0 on both.
+  check_output("max_pool2d_forward y", y_d, y, kBitwise);
+  check_output("max_pool2d_backward dx", dx_d, dx, kBitwise);
+}
+
 TEST_CASE("cuda max_pool2d kernels select exactly what the CPU selects", "[cuda][kernels][pool]") {
   require_gpu();
-  struct PoolCase {
-    PoolShape shape;
-    bool ties;  // values from {0, 1, 2}: windows with several maxima, which go to the first
-  };
-  const PoolCase cases[] = {{{3, 5, 28, 28}, false}, {{37, 17, 7, 7}, false},
-                            {{2, 3, 9, 12}, false},  {{37, 5, 7, 7}, true},
-                            {{2, 3, 9, 12}, true}};
-  for (const PoolCase& c : cases) {
-    const PoolShape& s = c.shape;
-    INFO("max_pool2d shape " << dims({s.batch, s.channels, s.height, s.width})
-                             << (c.ties ? " with ties" : ""));
-    const int64_t x_size = s.batch * s.channels * s.height * s.width;
-    const int64_t y_size = s.batch * s.channels * s.out_height() * s.out_width();
-    std::vector<float> x = random_values(x_size, 1, 0.0f, c.ties ? 3.0f : 1.0f);
-    if (c.ties)
-      for (float& value : x) value = std::floor(value);
-    const std::vector<float> dy = random_values(y_size, 2);
-    std::vector<float> y(dy.size()), dx(x.size());
-    cpu::max_pool2d_forward(x.data(), y.data(), s);
-    cpu::max_pool2d_backward(x.data(), y.data(), dy.data(), dx.data(), s);
+  for (const PoolShape& s :
+       {PoolShape{3, 5, 28, 28}, PoolShape{37, 17, 7, 7}, PoolShape{2, 3, 9, 12}})
+    check_max_pool2d_kernels(s, false);
+}
 
-    DeviceArray x_d(x), dy_d(dy), y_d(unwritten(y_size)), dx_d(unwritten(x_size));
-    cuda::max_pool2d_forward(x_d.data(), y_d.data(), s);
-    cuda::max_pool2d_backward(x_d.data(), y_d.data(), dy_d.data(), dx_d.data(), s);
-    // A maximum is one of the inputs and its gradient one dy, routed: selections, exact.
-    // With odd H or W, dx of the left-out last row/column must be exactly 0 on both.
-    check_output("max_pool2d_forward y", y_d, y, kBitwise);
-    check_output("max_pool2d_backward dx", dx_d, dx, kBitwise);
-  }
+// max_pool2d.h promises PyTorch's rule: a tie goes to the first maximum in row-major window
+// order, one gradient per window. Ties are common in training: after ReLU then BatchNorm
+// (the conv model's encoder), every zero becomes the same value, often a whole window of it.
+TEST_CASE("cuda max_pool2d kernels route ties as the CPU does", "[cuda][kernels][pool]") {
+  require_gpu();
+  for (const PoolShape& s : {PoolShape{37, 5, 7, 7}, PoolShape{2, 3, 9, 12}})
+    check_max_pool2d_kernels(s, true);
 }
 
 // Batch norm shapes {N, C, H*W}: 28x28 and 7x7 maps, and 1x1 maps (statistics over N only).
@@ -270,7 +279,8 @@ TEST_CASE("cuda batch_norm2d forward kernels match the CPU", "[cuda][kernels][ba
       INFO((training ? "training" : "eval"));
       std::vector<float> y(in.x.size()), mean(in.weight.size()), inv_std(in.weight.size());
       std::vector<float> running_mean = in.running_mean, running_var = in.running_var;
-      DeviceArray y_d(unwritten(n)), mean_d(unwritten(s.channels)), inv_std_d(unwritten(s.channels));
+      DeviceArray y_d(unwritten(n)), mean_d(unwritten(s.channels));
+      DeviceArray inv_std_d(unwritten(s.channels));
       DeviceArray running_mean_d(in.running_mean), running_var_d(in.running_var);
       if (training) {
         cpu::batch_norm2d_forward_train(in.x.data(), in.weight.data(), in.bias.data(), y.data(),
@@ -320,7 +330,8 @@ TEST_CASE("cuda batch_norm2d backward kernel matches the CPU", "[cuda][kernels][
       cpu::batch_norm2d_backward(in.x.data(), in.dy.data(), in.weight.data(),
                                  {mean.data(), inv_std.data()}, dx.data(), dweight.data(),
                                  dbias.data(), s, training);
-      DeviceArray dx_d(unwritten(n)), dweight_d(unwritten(s.channels)), dbias_d(unwritten(s.channels));
+      DeviceArray dx_d(unwritten(n)), dweight_d(unwritten(s.channels));
+      DeviceArray dbias_d(unwritten(s.channels));
       cuda::batch_norm2d_backward(x_d.data(), dy_d.data(), weight_d.data(),
                                   {mean_d.data(), inv_std_d.data()}, dx_d.data(), dweight_d.data(),
                                   dbias_d.data(), s, training);
@@ -505,7 +516,9 @@ TEST_CASE("cuda relu, reshape and mse_loss ops match the CPU", "[cuda][ops][relu
 }
 
 TEST_CASE("cuda linear op matches the CPU", "[cuda][ops][linear]") {
-  const auto linear = [](const std::vector<Tensor>& in) { return ops::linear(in[0], in[1], in[2]); };
+  const auto linear = [](const std::vector<Tensor>& in) {
+    return ops::linear(in[0], in[1], in[2]);
+  };
   const auto linear_without_bias = [](const std::vector<Tensor>& in) {
     return ops::linear(in[0], in[1], Tensor());
   };

@@ -162,7 +162,9 @@ TEST_CASE("gather_noisy_batch equals add_gaussian_noise of the gathered clean ba
   for (int64_t b = 0; b < batch; ++b)
     for (int64_t p = 0; p < pixels; ++p) {
       const uint8_t pixel = images[static_cast<size_t>(indices[static_cast<size_t>(b)] * pixels + p)];
-      // pixel / 255 correctly rounded to float (exact in double first: 8-bit / 8-bit).
+      // pixel / 255 correctly rounded to float. In binary p / 255 = 0.pppppppp pppppppp ...
+      // (255 = 2^8 - 1), never close to a float rounding midpoint, so going through double
+      // rounds the same way as one float division.
       clean_exact &= clean[static_cast<size_t>(b * pixels + p)] == static_cast<float>(pixel / 255.0);
     }
   CHECK(clean_exact);

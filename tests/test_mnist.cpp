@@ -10,54 +10,13 @@
 
 #include "apps/mnist.h"
 #include "core/error.h"
+#include "tests/test_support.h"
 
 namespace {
 
 namespace fs = std::filesystem;
+using dae::test::TempDir;
 using Bytes = std::vector<uint8_t>;
-
-// Matches a dae::Error whose message contains every word. Catch prints the message of a
-// failed match itself (it stringifies exceptions with what()).
-class Says : public Catch::MatcherBase<dae::Error> {
- public:
-  Says(std::initializer_list<std::string> words) : words_(words) {}
-  bool match(const dae::Error& error) const override {
-    const std::string message = error.what();
-    for (const auto& word : words_)
-      if (message.find(word) == std::string::npos) return false;
-    return true;
-  }
-  std::string describe() const override {
-    std::string text = "is a dae::Error containing";
-    for (const auto& word : words_) text += " \"" + word + "\"";
-    return text;
-  }
-
- private:
-  std::vector<std::string> words_;
-};
-
-#define REQUIRE_ERROR(expression, ...) \
-  REQUIRE_THROWS_MATCHES(expression, dae::Error, Says({__VA_ARGS__}))
-
-// A fresh directory under the system temp dir, removed with its content.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "dae_mnist_XXXXXX").string();
-    REQUIRE(mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  std::string path() const { return path_.string(); }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
 
 void put_be32(Bytes& bytes, uint32_t value) {
   for (int shift = 24; shift >= 0; shift -= 8) bytes.push_back(uint8_t(value >> shift));
