@@ -1,4 +1,5 @@
 #include "kernels/batch_norm2d.h"
+#include "kernels/cpu_runtime.h"
 
 namespace dae::cpu {
 
@@ -24,7 +25,7 @@ void batch_norm2d_forward_train(const float* x, const float* weight, const float
                                 BatchNormStatistics saved, float* running_mean, float* running_var,
                                 const BatchNormShape& s, float momentum, float eps) {
   const double count = static_cast<double>(s.batch * s.spatial);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (s.batch * s.channels * s.spatial >= kParallelMinElements)
   for (int64_t c = 0; c < s.channels; ++c) {
     double sum = 0.0;
     for_each_run(x, c, s, [&](const float* in, int64_t) {
@@ -48,7 +49,7 @@ void batch_norm2d_forward_train(const float* x, const float* weight, const float
 void batch_norm2d_forward_eval(const float* x, const float* weight, const float* bias, float* y,
                                BatchNormStatistics saved, const float* running_mean,
                                const float* running_var, const BatchNormShape& s, float eps) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (s.batch * s.channels * s.spatial >= kParallelMinElements)
   for (int64_t c = 0; c < s.channels; ++c) {
     saved.mean[c] = running_mean[c];
     saved.inv_std[c] = batch_norm_inv_std(running_var[c], eps);
@@ -60,7 +61,7 @@ void batch_norm2d_backward(const float* x, const float* dy, const float* weight,
                            BatchNormStatistics saved, float* dx, float* dweight, float* dbias,
                            const BatchNormShape& s, bool training) {
   const double count = static_cast<double>(s.batch * s.spatial);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (s.batch * s.channels * s.spatial >= kParallelMinElements)
   for (int64_t c = 0; c < s.channels; ++c) {
     const float mean = saved.mean[c], inv_std = saved.inv_std[c];
     double sum_dy = 0.0, sum_dy_xhat = 0.0;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "kernels/conv2d.h"
+#include "kernels/cpu_runtime.h"
 
 namespace dae::cpu {
 
@@ -45,7 +46,7 @@ void im2col(const float* x, int64_t first, int64_t images, const Conv2dShape& s,
   const int64_t H = s.in_height, W = s.in_width, Ho = s.out_height(), Wo = s.out_width();
   const int64_t L = images * Ho * Wo;
   const int64_t rows = s.in_channels * s.kernel_height * s.kernel_width;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (rows * L >= kParallelMinElements)
   for (int64_t k = 0; k < rows; ++k) {
     const int64_t j = k % s.kernel_width, i = (k / s.kernel_width) % s.kernel_height;
     const int64_t c = k / (s.kernel_width * s.kernel_height);
@@ -70,7 +71,7 @@ void col2im(const float* columns, int64_t first, int64_t images, const Conv2dSha
   const int64_t H = s.in_height, W = s.in_width, Ho = s.out_height(), Wo = s.out_width();
   const int64_t L = images * Ho * Wo;
   const int64_t kk = s.kernel_height * s.kernel_width;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (images * s.in_channels * H * W >= kParallelMinElements)
   for (int64_t plane_index = 0; plane_index < images * s.in_channels; ++plane_index) {
     const int64_t img = plane_index / s.in_channels, c = plane_index % s.in_channels;
     float* plane = dx + ((first + img) * s.in_channels + c) * H * W;
@@ -93,7 +94,7 @@ void col2im(const float* columns, int64_t first, int64_t images, const Conv2dSha
 // Moves a chunk between NCHW ([images, O, map]) and matrix layout ([O, images*map]).
 void nchw_to_matrix(const float* nchw, int64_t first, int64_t images, int64_t channels,
                     int64_t map, float* matrix) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (channels * images * map >= kParallelMinElements)
   for (int64_t o = 0; o < channels; ++o)
     for (int64_t img = 0; img < images; ++img)
       std::copy_n(nchw + ((first + img) * channels + o) * map, map, matrix + (o * images + img) * map);
@@ -101,7 +102,7 @@ void nchw_to_matrix(const float* nchw, int64_t first, int64_t images, int64_t ch
 
 void matrix_to_nchw(const float* matrix, int64_t first, int64_t images, int64_t channels,
                     int64_t map, float* nchw) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (channels * images * map >= kParallelMinElements)
   for (int64_t o = 0; o < channels; ++o)
     for (int64_t img = 0; img < images; ++img)
       std::copy_n(matrix + (o * images + img) * map, map, nchw + ((first + img) * channels + o) * map);

@@ -9,6 +9,14 @@
 #define DAE_HOST_DEVICE inline
 #endif
 
+// Fully unrolls the loop that follows (a fixed-count loop in shared math: unrolled, the CPU
+// compiler can vectorize the loop around it over elements).
+#if defined(__CUDACC__)
+#define DAE_UNROLL _Pragma("unroll")
+#else
+#define DAE_UNROLL _Pragma("GCC unroll 16")
+#endif
+
 #include <cstdint>
 #include <cstring>
 

@@ -1,12 +1,13 @@
 #include <algorithm>
 
+#include "kernels/cpu_runtime.h"
 #include "kernels/max_pool2d.h"
 
 namespace dae::cpu {
 
 void max_pool2d_forward(const float* x, float* y, const PoolShape& s) {
   const int64_t planes = s.batch * s.channels, Ho = s.out_height(), Wo = s.out_width();
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (planes * s.height * s.width >= kParallelMinElements)
   for (int64_t p = 0; p < planes; ++p) {
     const float* plane = x + p * s.height * s.width;
     float* out = y + p * Ho * Wo;
@@ -18,7 +19,7 @@ void max_pool2d_forward(const float* x, float* y, const PoolShape& s) {
 void max_pool2d_backward(const float* x, const float* /*y*/, const float* dy, float* dx,
                          const PoolShape& s) {
   const int64_t planes = s.batch * s.channels, Ho = s.out_height(), Wo = s.out_width();
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (planes * s.height * s.width >= kParallelMinElements)
   for (int64_t p = 0; p < planes; ++p) {
     const float* plane = x + p * s.height * s.width;
     const float* grad_out = dy + p * Ho * Wo;

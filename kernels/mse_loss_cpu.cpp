@@ -1,4 +1,5 @@
 #include "kernels/mse_loss.h"
+#include "kernels/cpu_runtime.h"
 
 #include <vector>
 
@@ -10,7 +11,7 @@ constexpr int64_t kBlock = 4096;
 void mse_loss_forward(const float* prediction, const float* target, int64_t n, float* loss) {
   const int64_t blocks = (n + kBlock - 1) / kBlock;
   std::vector<double> partial(static_cast<size_t>(blocks), 0.0);
-#pragma omp parallel for schedule(static) if (blocks > 16)
+#pragma omp parallel for schedule(static) if (n >= kParallelMinElements)
   for (int64_t b = 0; b < blocks; ++b) {
     const int64_t end = b * kBlock + kBlock < n ? b * kBlock + kBlock : n;
     double sum = 0.0;
@@ -25,7 +26,7 @@ void mse_loss_forward(const float* prediction, const float* target, int64_t n, f
 void mse_loss_backward(const float* prediction, const float* target, const float* grad_loss,
                        float* grad_prediction, int64_t n) {
   const float scale = mse_gradient_scale(*grad_loss, n);
-#pragma omp parallel for simd schedule(static) if (n > 65536)
+#pragma omp parallel for simd schedule(static) if (n >= kParallelMinElements)
   for (int64_t i = 0; i < n; ++i) grad_prediction[i] = mse_gradient(prediction[i], target[i], scale);
 }
 

@@ -32,10 +32,10 @@ DAE_HOST_DEVICE float noise_log(float u) {
   const uint32_t bits = float_to_bits(u);
   int exponent = static_cast<int>((bits >> 23) & 0xFFu) - 127;
   float m = bits_to_float((bits & 0x7FFFFFu) | 0x3F800000u);
-  if (m > 1.41421356f) {
-    m = mul_rn(m, 0.5f);
-    exponent += 1;
-  }
+  // Written as selects, not a branch, so the CPU loop over elements can be vectorized.
+  const bool above_sqrt2 = m > 1.41421356f;
+  m = above_sqrt2 ? mul_rn(m, 0.5f) : m;
+  exponent += above_sqrt2 ? 1 : 0;
   const float s = (m - 1.0f) / add_rn(m, 1.0f);
   const float s2 = mul_rn(s, s);
   float series = 1.0f / 11.0f;
@@ -66,11 +66,14 @@ DAE_HOST_DEVICE void noise_cos_sin(uint32_t bits, float& cosine, float& sine) {
   c = add_rn(mul_rn(c, a2), 1.0f / 24.0f);
   c = add_rn(mul_rn(c, a2), -0.5f);
   c = add_rn(mul_rn(c, a2), 1.0f);
-  // Rotating (c, s) by q quarter turns only swaps and negates: exact.
-  const float rotated_cos[4] = {c, -s, -c, s};
-  const float rotated_sin[4] = {s, c, -s, -c};
-  cosine = rotated_cos[quadrant];
-  sine = rotated_sin[quadrant];
+  // Rotating (c, s) by q quarter turns only swaps and negates, which is exact:
+  //   q = 0: (c, s)   q = 1: (-s, c)   q = 2: (-c, -s)   q = 3: (s, -c)
+  // Selects and sign-bit flips rather than a table, so the CPU loop can be vectorized.
+  const bool swap = (quadrant & 1u) != 0;
+  const uint32_t cos_sign = ((quadrant + 1u) & 2u) << 30;  // set for q = 1, 2
+  const uint32_t sin_sign = (quadrant & 2u) << 30;         // set for q = 2, 3
+  cosine = bits_to_float(float_to_bits(swap ? s : c) ^ cos_sign);
+  sine = bits_to_float(float_to_bits(swap ? c : s) ^ sin_sign);
 }
 
 // Two standard normals from two random words (Box-Muller).

@@ -17,6 +17,7 @@ struct Philox4 {
 DAE_HOST_DEVICE Philox4 philox4x32_10(Philox4 counter, uint32_t key0, uint32_t key1) {
   constexpr uint32_t kMultiplier0 = 0xD2511F53u, kMultiplier1 = 0xCD9E8D57u;
   constexpr uint32_t kWeyl0 = 0x9E3779B9u, kWeyl1 = 0xBB67AE85u;
+  DAE_UNROLL
   for (int round = 0; round < 10; ++round) {
     const uint64_t product0 = static_cast<uint64_t>(kMultiplier0) * counter.v[0];
     const uint64_t product1 = static_cast<uint64_t>(kMultiplier1) * counter.v[2];
