@@ -104,7 +104,7 @@ ModelSummary train_model(const Options& options, const std::string& model, const
     evaluation.epoch = run.epochs_done();
     evaluation.test_loss = run.evaluate();
     evaluation.test_psnr = 10.0 * std::log10(1.0 / evaluation.test_loss);
-    std::printf("evaluation only: test %.6f  PSNR %.2f dB\n", evaluation.test_loss, evaluation.test_psnr);
+    std::printf("evaluation only: test %.9g  PSNR %.2f dB\n", evaluation.test_loss, evaluation.test_psnr);
     summary.last = evaluation;
   } else {
     summary.last = run.history().back();

@@ -1,0 +1,112 @@
+#!/usr/bin/python3
+"""Checks that mnist-dae's checkpoints are PyTorch's state_dicts, both ways.
+
+1. Loads a mnist-dae checkpoint (or --save file) into the same module built with PyTorch
+   (scripts/torch_models.py) with load_state_dict(strict=True), after dropping the
+   training-state entries ("optimizer.", "trainer."), and evaluates it on the first test
+   images without noise; `mnist_dae --epochs 0 --noise-std 0 --load` must report the same
+   test MSE (to float32 rounding).
+2. Writes the PyTorch model's weights back as safetensors and evaluates them with mnist_dae:
+   the same number again.
+
+    /usr/bin/python3 scripts/torch_interop.py linear runs/linear/linear.safetensors
+
+Needs PyTorch and numpy (scripts/install_deps.sh --bench); safetensors is read and written
+here with the standard library, so the Python package of that name is not needed.
+"""
+import argparse
+import gzip
+import json
+import os
+import re
+import struct
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import torch_models  # noqa: E402
+
+DTYPES = {"F32": np.float32, "I64": np.int64}
+
+
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    (length,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8:8 + length])
+    header.pop("__metadata__", None)
+    buffer = data[8 + length:]
+    return {name: np.frombuffer(buffer[e["data_offsets"][0]:e["data_offsets"][1]], DTYPES[e["dtype"]])
+            .reshape(e["shape"]).copy() for name, e in header.items()}
+
+
+def write_safetensors(path, tensors, metadata):
+    header, offset, chunks = {"__metadata__": metadata}, 0, []
+    for name in sorted(tensors):
+        array = np.asarray(tensors[name])  # (not ascontiguousarray: it turns shape () into (1,))
+        dtype = {np.dtype(np.float32): "F32", np.dtype(np.int64): "I64"}[array.dtype]
+        header[name] = {"dtype": dtype, "shape": list(array.shape), "data_offsets": [offset, offset + array.nbytes]}
+        chunks.append(array.tobytes())
+        offset += array.nbytes
+    text = json.dumps(header).encode()
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text + b"".join(chunks))
+
+
+def test_images(data_dir, count):
+    for name in ("t10k-images-idx3-ubyte", "t10k-images-idx3-ubyte.gz"):
+        path = os.path.join(data_dir, name)
+        if os.path.exists(path):
+            raw = gzip.open(path).read() if name.endswith(".gz") else open(path, "rb").read()
+            return torch.from_numpy(np.frombuffer(raw[16:16 + count * 784], np.uint8).reshape(count, 784)
+                                    .astype(np.float32) / np.float32(255))
+    sys.exit(f"no MNIST test images in {data_dir}")
+
+
+def ours(binary, model, path, data_dir, count):
+    out = subprocess.run([binary, model, "--epochs", "0", "--noise-std", "0", "--device", "cpu", "--load", path,
+                          "--test-limit", str(count), "--data", data_dir, "--out", tempfile.mkdtemp()],
+                         check=True, capture_output=True, text=True).stdout
+    return float(re.search(r"evaluation only: test ([0-9.eE+-]+)", out).group(1))
+
+
+def main():
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("model", choices=sorted(torch_models.BUILDERS))
+    parser.add_argument("checkpoint")
+    parser.add_argument("--binary", default=os.path.join(root, "build", "mnist_dae"))
+    parser.add_argument("--data", default=os.path.join(root, "data", "mnist"))
+    parser.add_argument("--count", type=int, default=1000)
+    args = parser.parse_args()
+
+    state = {k: torch.from_numpy(v) for k, v in read_safetensors(args.checkpoint).items()
+             if not k.startswith(("optimizer.", "trainer."))}
+    model, forward = torch_models.make(args.model)
+    model.load_state_dict(state, strict=True)
+    model.eval()
+    images = test_images(args.data, args.count)
+    with torch.no_grad():
+        theirs = torch.nn.functional.mse_loss(forward(images), images).item()
+    mine = ours(args.binary, args.model, args.checkpoint, args.data, args.count)
+    print(f"{args.model}: test MSE without noise on {args.count} images: mnist-dae {mine:.8f}, "
+          f"PyTorch {theirs:.8f} (relative difference {abs(mine - theirs) / theirs:.1e})")
+
+    with tempfile.TemporaryDirectory() as folder:
+        exported = os.path.join(folder, "from_torch.safetensors")
+        write_safetensors(exported, {k: v.numpy() for k, v in model.state_dict().items()}, {"model": args.model})
+        back = ours(args.binary, args.model, exported, args.data, args.count)
+    print(f"{args.model}: PyTorch's state_dict loaded by mnist-dae: {back:.8f}")
+    # float32 forward passes in different orders of summation: 1e-5 relative is generous.
+    ok = abs(mine - theirs) <= 1e-5 * theirs and back == mine
+    print("OK" if ok else "MISMATCH")
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
