@@ -29,14 +29,30 @@ import torch_models  # noqa: E402
 def set_torch_tf32(enabled):
     """TF32 for PyTorch's fp32 matrix products and convolutions, through the API this version has
     (PyTorch >= 2.9 refuses a mix of its fp32_precision settings and the older allow_tf32 flags)."""
-    cudnn_conv = getattr(torch.backends.cudnn, "conv", None)
-    if cudnn_conv is not None and hasattr(cudnn_conv, "fp32_precision"):
+    cudnn = torch.backends.cudnn
+    if hasattr(getattr(cudnn, "conv", None), "fp32_precision"):
+        # All of cuDNN's settings alike: PyTorch raises when conv and rnn disagree and a check
+        # without an operator name asks.
         precision = "tf32" if enabled else "ieee"
         torch.backends.cuda.matmul.fp32_precision = precision
-        cudnn_conv.fp32_precision = precision
+        for settings in (cudnn, cudnn.conv, getattr(cudnn, "rnn", None)):
+            if hasattr(settings, "fp32_precision"):
+                settings.fp32_precision = precision
     else:
         torch.backends.cuda.matmul.allow_tf32 = enabled
         torch.backends.cudnn.allow_tf32 = enabled
+
+
+def torch_tf32_state():
+    """What PyTorch will use for fp32 matrix products and convolutions, for the table's title."""
+    try:
+        if hasattr(getattr(torch.backends.cudnn, "conv", None), "fp32_precision"):
+            return (f"matmul {torch.backends.cuda.matmul.fp32_precision}, "
+                    f"cuDNN conv {torch.backends.cudnn.conv.fp32_precision}")
+        return (f"matmul TF32 {torch.backends.cuda.matmul.allow_tf32}, "
+                f"cuDNN TF32 {torch.backends.cudnn.allow_tf32}")
+    except RuntimeError as error:
+        return f"TF32 state unknown: {error}"
 
 
 def bench_torch(name, device, batch, steps, warmup, repeats):
@@ -92,7 +108,8 @@ def attempt(label, run):
     """run(), or None after saying why it failed: one side failing must not hide the others."""
     try:
         return run()
-    except (subprocess.CalledProcessError, OSError, RuntimeError, ValueError, KeyError, IndexError) as error:
+    except (subprocess.CalledProcessError, OSError, RuntimeError, AssertionError, ValueError, KeyError,
+            IndexError) as error:
         print(f"{label} failed: {error}", file=sys.stderr)
         return None
 
@@ -100,9 +117,9 @@ def attempt(label, run):
 def print_table(args, rows):
     gpu = args.device == "cuda"
     threads = f", {args.threads} threads" if not gpu else ""
-    tf32 = ", TF32 on" if args.tf32 else ""
-    print(f"\nTraining step, batch {args.batch_size}, {args.device}{threads}{tf32}; median of {args.repeats} runs "
-          f"(PyTorch {torch.__version__})\n")
+    tf32 = f", mnist-dae TF32 {'on' if args.tf32 else 'off'}, PyTorch {torch_tf32_state()}" if gpu else ""
+    print(f"\nTraining step, batch {args.batch_size}, {args.device}{threads}; median of {args.repeats} runs "
+          f"(PyTorch {torch.__version__}{tf32})\n")
     memory = " mnist-dae peak MiB | PyTorch peak MiB |" if gpu else ""
     print("| model | steps | mnist-dae img/s | PyTorch img/s | ratio | mnist-dae ms/step | PyTorch ms/step "
           f"| GFLOP/step | mnist-dae GFLOP/s |{memory}")
@@ -141,7 +158,10 @@ def main():
     if args.threads:
         torch.set_num_threads(args.threads)
     if args.device == "cuda":
-        set_torch_tf32(args.tf32)
+        try:
+            set_torch_tf32(args.tf32)
+        except (AttributeError, RuntimeError, ValueError) as error:
+            print(f"could not set PyTorch's TF32 mode: {error}", file=sys.stderr)
 
     rows = []
     for name in args.models.split(","):
