@@ -1,6 +1,7 @@
 // ReLU, y = max(x, 0), and its gradient. The backward reads the output y, as PyTorch's
 // threshold_backward does: y > 0 exactly where x > 0, and y is what the forward keeps anyway.
-// At x = 0 the gradient is 0 (PyTorch's choice). Tests: test_kernels_elementwise.cpp, test_cuda_ops.cpp.
+// At x = 0 the gradient is 0 (PyTorch's choice). A NaN passes through both ways, as in
+// PyTorch, so that a diverging run shows up in its loss instead of being zeroed here. Tests: test_kernels_elementwise.cpp, test_cuda_ops.cpp.
 #pragma once
 
 #include <cstdint>
@@ -9,8 +10,8 @@
 
 namespace dae {
 
-DAE_HOST_DEVICE float relu(float x) { return x > 0.0f ? x : 0.0f; }
-DAE_HOST_DEVICE float relu_gradient(float y, float dy) { return y > 0.0f ? dy : 0.0f; }
+DAE_HOST_DEVICE float relu(float x) { return x > 0.0f || x != x ? x : 0.0f; }
+DAE_HOST_DEVICE float relu_gradient(float y, float dy) { return y <= 0.0f ? 0.0f : dy; }
 
 namespace cpu {
 void relu_forward(const float* x, float* y, int64_t n);

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "apps/checkpoint.h"
@@ -258,4 +259,19 @@ TEST_CASE("loading a checkpoint of another model fails naming the file and the m
   dae::safetensors::save(dir.file("misshaped.safetensors"), state);
   REQUIRE_ERROR(dae::load_checkpoint(linear, dir.file("misshaped.safetensors")), "encoder.weight",
                 "expected F32 [128, 784], found F32 [128, 785]");
+}
+
+TEST_CASE("a loss that turns NaN stops training with a clear message", "[app][train]") {
+  if (!have_mnist()) {
+    WARN("MNIST not found in " DAE_MNIST_DIR "; skipping");
+    return;
+  }
+  dae::TrainingRun run(small_config("mlp"), mnist(), 64, 16, dae::Device::CPU);
+  const dae::Tensor weight = run.model().named_parameters().front().second;
+  std::vector<float> values = weight.to_vector();
+  values[0] = std::numeric_limits<float>::quiet_NaN();
+  weight.copy_from(dae::Tensor::from_vector(weight.shape(), values));
+  REQUIRE_ERROR(run.train_epoch({}), "epoch 1", "training diverged");
+  CHECK(run.epochs_done() == 0);
+  CHECK(run.history().empty());
 }

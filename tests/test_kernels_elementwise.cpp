@@ -1,7 +1,7 @@
 // Tests of the element-wise ops on the CPU: ReLU (kernels/relu.h; exact, gradient 0 at
 // exactly 0 as in PyTorch), the mean squared error (kernels/mse_loss.h; mean over all elements),
 // and the memory-wide accumulate / fill (kernels/accumulate.h), each on a small odd size and on
-// a size past the kernels' OpenMP threshold (65536 elements, 16 blocks of 4096 for the MSE sum).
+// a size past the kernels' OpenMP threshold (kParallelMinElements = 2^20 elements).
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -51,6 +51,18 @@ TEST_CASE("relu at exactly zero: output 0, gradient 0", "[kernels][elementwise]"
   CHECK(y.to_vector() == std::vector<float>{0.0f, 0.0f, denormal, 0.0f, 2.5f, 0.0f});
   weighted_sum(y, {1, 2, 3, 4, 5, 6}).backward();
   CHECK(x.grad().to_vector() == std::vector<float>{0, 0, 3, 0, 5, 0});
+}
+
+TEST_CASE("relu passes a NaN through forward and backward, as PyTorch does", "[kernels][elementwise]") {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  Tensor x = Tensor::from_vector({3}, {nan, -1.0f, 2.0f}).set_requires_grad(true);
+  Tensor y = ops::relu(x);
+  const std::vector<float> out = y.to_vector();
+  CHECK(std::isnan(out[0]));
+  CHECK(out[1] == 0.0f);
+  CHECK(out[2] == 2.0f);
+  ops::mse_loss(y, Tensor::zeros({3})).backward();
+  CHECK(std::isnan(x.grad().to_vector()[0]));  // 2 (NaN - 0) / 3, passed through
 }
 
 TEST_CASE("relu gradient matches central differences away from 0", "[kernels][elementwise]") {
