@@ -19,21 +19,6 @@ namespace {
 
 constexpr int64_t kMaxColumnFloats = int64_t{1} << 22;  // 16 MiB of columns per chunk
 
-struct Chunking {
-  int64_t kernel_size;    // K = C*kH*kW
-  int64_t map_size;       // H_out*W_out
-  int64_t images;         // images per chunk
-};
-
-Chunking plan(const Conv2dShape& s) {
-  Chunking c;
-  c.kernel_size = s.in_channels * s.kernel_height * s.kernel_width;
-  c.map_size = s.out_height() * s.out_width();
-  c.images = std::max<int64_t>(1, kMaxColumnFloats / (c.kernel_size * c.map_size));
-  c.images = std::min(c.images, s.batch);
-  return c;
-}
-
 // Grow-only scratch, one per thread that calls in (the training loop uses one).
 float* scratch(std::vector<float>& buffer, int64_t floats) {
   if (static_cast<int64_t>(buffer.size()) < floats) buffer.resize(static_cast<size_t>(floats));
@@ -41,6 +26,33 @@ float* scratch(std::vector<float>& buffer, int64_t floats) {
 }
 thread_local std::vector<float> g_columns;
 thread_local std::vector<float> g_matrix;
+
+// A chunk of images [first, first + images) and its scratch: columns [K, width] and the
+// output-side matrix [O, width], width = images * map_size.
+struct Chunk {
+  int64_t first, images;
+  int64_t kernel_size;  // K = C*kH*kW
+  int64_t map_size;     // H_out*W_out
+  int64_t width;        // L
+  float* columns;
+  float* matrix;
+};
+
+// Calls body(chunk) for consecutive chunks covering the batch, as many images each as fit
+// kMaxColumnFloats of columns.
+template <typename Body>
+void for_each_chunk(const Conv2dShape& s, Body body) {
+  const int64_t kernel_size = s.in_channels * s.kernel_height * s.kernel_width;
+  const int64_t map_size = s.out_height() * s.out_width();
+  const int64_t per_chunk =
+      std::min(s.batch, std::max<int64_t>(1, kMaxColumnFloats / (kernel_size * map_size)));
+  float* columns = scratch(g_columns, kernel_size * per_chunk * map_size);
+  float* matrix = scratch(g_matrix, s.out_channels * per_chunk * map_size);
+  for (int64_t first = 0; first < s.batch; first += per_chunk) {
+    const int64_t images = std::min(per_chunk, s.batch - first);
+    body(Chunk{first, images, kernel_size, map_size, images * map_size, columns, matrix});
+  }
+}
 
 void im2col(const float* x, int64_t first, int64_t images, const Conv2dShape& s, float* columns) {
   const int64_t H = s.in_height, W = s.in_width, Ho = s.out_height(), Wo = s.out_width();
@@ -119,43 +131,29 @@ void sgemm(bool transpose_a, bool transpose_b, int64_t m, int64_t n, int64_t k, 
 }  // namespace
 
 void conv2d_forward(const float* x, const float* weight, float* y, const Conv2dShape& s) {
-  const Chunking c = plan(s);
-  float* columns = scratch(g_columns, c.kernel_size * c.images * c.map_size);
-  float* matrix = scratch(g_matrix, s.out_channels * c.images * c.map_size);
-  for (int64_t first = 0; first < s.batch; first += c.images) {
-    const int64_t images = std::min(c.images, s.batch - first);
-    const int64_t L = images * c.map_size;
-    im2col(x, first, images, s, columns);
-    sgemm(false, false, s.out_channels, L, c.kernel_size, weight, columns, 0.0f, matrix);
-    matrix_to_nchw(matrix, first, images, s.out_channels, c.map_size, y);
-  }
+  for_each_chunk(s, [&](const Chunk& k) {
+    im2col(x, k.first, k.images, s, k.columns);
+    sgemm(false, false, s.out_channels, k.width, k.kernel_size, weight, k.columns, 0.0f, k.matrix);
+    matrix_to_nchw(k.matrix, k.first, k.images, s.out_channels, k.map_size, y);
+  });
 }
 
 void conv2d_backward_input(const float* dy, const float* weight, float* dx, const Conv2dShape& s) {
-  const Chunking c = plan(s);
-  float* columns = scratch(g_columns, c.kernel_size * c.images * c.map_size);
-  float* matrix = scratch(g_matrix, s.out_channels * c.images * c.map_size);
-  for (int64_t first = 0; first < s.batch; first += c.images) {
-    const int64_t images = std::min(c.images, s.batch - first);
-    const int64_t L = images * c.map_size;
-    nchw_to_matrix(dy, first, images, s.out_channels, c.map_size, matrix);
-    sgemm(true, false, c.kernel_size, L, s.out_channels, weight, matrix, 0.0f, columns);
-    col2im(columns, first, images, s, dx);
-  }
+  for_each_chunk(s, [&](const Chunk& k) {
+    nchw_to_matrix(dy, k.first, k.images, s.out_channels, k.map_size, k.matrix);
+    sgemm(true, false, k.kernel_size, k.width, s.out_channels, weight, k.matrix, 0.0f, k.columns);
+    col2im(k.columns, k.first, k.images, s, dx);
+  });
 }
 
 void conv2d_backward_weight(const float* dy, const float* x, float* dweight, const Conv2dShape& s) {
-  const Chunking c = plan(s);
-  float* columns = scratch(g_columns, c.kernel_size * c.images * c.map_size);
-  float* matrix = scratch(g_matrix, s.out_channels * c.images * c.map_size);
-  for (int64_t first = 0; first < s.batch; first += c.images) {
-    const int64_t images = std::min(c.images, s.batch - first);
-    const int64_t L = images * c.map_size;
-    im2col(x, first, images, s, columns);
-    nchw_to_matrix(dy, first, images, s.out_channels, c.map_size, matrix);
-    sgemm(false, true, s.out_channels, c.kernel_size, L, matrix, columns, first == 0 ? 0.0f : 1.0f,
-          dweight);
-  }
+  for_each_chunk(s, [&](const Chunk& k) {
+    im2col(x, k.first, k.images, s, k.columns);
+    nchw_to_matrix(dy, k.first, k.images, s.out_channels, k.map_size, k.matrix);
+    // The first chunk overwrites dW, the others add to it.
+    sgemm(false, true, s.out_channels, k.kernel_size, k.width, k.matrix, k.columns,
+          k.first == 0 ? 0.0f : 1.0f, dweight);
+  });
 }
 
 }  // namespace dae::cpu
