@@ -9,6 +9,7 @@
 #include "core/adam.h"
 #include "core/error.h"
 #include "core/ops.h"
+#include "core/safetensors.h"
 #include "models/autoencoder.h"
 #include "tests/reference.h"
 
@@ -147,5 +148,24 @@ TEST_CASE("a few Adam steps on a fixed batch lower the loss", "[models]") {
       // gradient sign or a broken update leaves the loss flat or raises it.
       CHECK(losses.back() < 0.9f * losses.front());
     }
+  }
+}
+
+TEST_CASE("a whole model survives a safetensors round trip bit for bit", "[models][safetensors]") {
+  for (const std::string& name : autoencoder_names()) {
+    INFO(name);
+    Generator first_seed(1), other_seed(2);
+    auto model = make_autoencoder(name, first_seed);
+    const Tensor images = random_images(3, 11);
+    model->forward(images);  // one training-mode pass: BatchNorm buffers and counters move off their initial values
+    model->eval();
+    const std::vector<float> expected = model->forward(images).to_vector();
+
+    const std::vector<uint8_t> file = safetensors::serialize(model->state_dict());
+    auto copy = make_autoencoder(name, other_seed);  // other weights until the load
+    copy->load_state_dict(safetensors::parse(file.data(), file.size(), "round trip"), "round trip");
+    copy->eval();
+    CHECK(safetensors::serialize(copy->state_dict()) == file);
+    CHECK(copy->forward(images).to_vector() == expected);
   }
 }
