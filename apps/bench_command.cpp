@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "apps/device_setup.h"
+#include "apps/epoch_loop.h"
 #include "apps/training_run.h"
 #include "core/atomic_file.h"
 #include "core/profiler.h"
@@ -63,13 +64,7 @@ void print_profile(int64_t steps, double step_seconds) {
 }
 
 BenchResult bench_model(const Options& options, const std::string& model, Device device) {
-  TrainingConfig config;
-  config.model = model;
-  config.batch_size = options.batch_size;
-  config.lr = options.lr;
-  config.noise_std = static_cast<float>(options.noise_std);
-  config.seed = options.seed;
-  TrainingRun run(config, synthetic_data(options.batch_size * options.steps, options.seed), 0, 0, device);
+  TrainingRun run(training_config(options, model), synthetic_data(options.batch_size * options.steps, options.seed), 0, 0, device);
   const auto order = run.train_set().upload_order(identity_order(run.train_set().count()));
 
   if (options.warmup > 0) run_steps(run, *order, std::min(options.warmup, options.steps));

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "apps/bench_command.h"
+#include "apps/compare_command.h"
 #include "apps/options.h"
 #include "apps/train_command.h"
 #include "core/device.h"
@@ -22,6 +23,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (options.command == "bench") return dae::run_bench_command(options);
+    if (options.command == "compare") return dae::run_compare_command(options);
     return dae::run_train_command(options);
   } catch (const dae::UsageError& e) {
     std::fprintf(stderr, "mnist_dae: %s\n", e.what());

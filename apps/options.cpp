@@ -1,5 +1,6 @@
 #include "apps/options.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -61,7 +62,7 @@ const std::vector<OptionSpec>& option_specs() {
   static const std::vector<OptionSpec> specs = {
       {"--data", "DIR", "MNIST IDX files, raw or .gz (default data/mnist; scripts/fetch_mnist.sh fills it)",
        [](Options& o, const std::string& v) { o.data_dir = v; }},
-      {"--out", "DIR", "output directory (default runs/<model>; for 'all', runs/)",
+      {"--out", "DIR", "output directory (default runs/<model>; for 'all', runs/; for 'compare', reports/compare)",
        [](Options& o, const std::string& v) { o.out_dir = v; }},
       {"--epochs", "N", "epochs to train in this run; 0 evaluates only (default 10)",
        [](Options& o, const std::string& v) { o.epochs = parse_integer("--epochs", v, 0, 100000); }},
@@ -111,6 +112,10 @@ const std::vector<OptionSpec>& option_specs() {
        [](Options& o, const std::string&) { o.profile = true; }},
       {"--json", "FILE", "bench: also write the results to FILE as JSON",
        [](Options& o, const std::string& v) { o.json_path = v; }},
+      {"--load-dir", "DIR", "compare: load DIR/<model>/<model>.safetensors or DIR/<model>.safetensors, no training",
+       [](Options& o, const std::string& v) { o.load_dir = v; }},
+      {"--probe-train", "N", "compare: training images of the linear probe and k-NN (default 10,000)",
+       [](Options& o, const std::string& v) { o.probe_train = parse_integer("--probe-train", v, 10, 60000); }},
       {"--help", nullptr, "show this help", [](Options& o, const std::string&) { o.help = true; }},
       {"--version", nullptr, "show the version and the backends built in",
        [](Options& o, const std::string&) { o.version = true; }},
@@ -123,12 +128,16 @@ const std::vector<OptionSpec>& option_specs() {
 std::string usage_text() {
   std::ostringstream out;
   out << "usage: mnist_dae <linear|mlp|conv|all> [options]\n"
-         "       mnist_dae bench <linear|mlp|conv|all> [options]\n\n"
+         "       mnist_dae bench <linear|mlp|conv|all> [options]\n"
+         "       mnist_dae compare [options]\n\n"
          "Trains a denoising autoencoder on MNIST (input + N(0, noise-std) noise, MSE against\n"
          "the clean image, Adam), evaluates it, and writes curves, pictures and a checkpoint.\n"
          "'all' trains the three models in turn and writes a comparison table.\n"
          "'bench' times training steps on synthetic data (no data set needed) and prints\n"
-         "images/s, ms per step and GFLOP/s: the median of --repeats runs of --steps steps.\n\noptions:\n";
+         "images/s, ms per step and GFLOP/s: the median of --repeats runs of --steps steps.\n"
+         "'compare' trains the three models alike (or loads them with --load-dir), measures them\n"
+         "on the test set and writes a report (default --out reports/compare): quality, noise\n"
+         "robustness, a linear probe and k-NN on the codes, per-class errors and findings.\n\noptions:\n";
   for (const auto& spec : option_specs()) {
     std::string head = std::string("  ") + spec.flag + (spec.value ? std::string(" ") + spec.value : "");
     if (head.size() < 26) head.resize(26, ' ');
@@ -143,7 +152,7 @@ Options parse_options(const std::vector<std::string>& args) {
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     if (arg.rfind("--", 0) != 0) {
-      if (options.command.empty() && arg == "bench") {
+      if (options.command.empty() && (arg == "bench" || arg == "compare")) {
         options.command = arg;
       } else if (options.model.empty()) {
         options.model = parse_choice("model", arg, {"linear", "mlp", "conv", "all"});
@@ -161,6 +170,15 @@ Options parse_options(const std::vector<std::string>& args) {
     spec->apply(options, spec->value ? args[++i] : std::string());
   }
   if (options.help || options.version) return options;
+  if (options.command == "compare") {
+    if (!options.model.empty()) usage_error("compare works on the three models: it takes no model name");
+    options.model = "all";
+    if (!options.load_dir.empty() && std::find(args.begin(), args.end(), "--epochs") != args.end())
+      usage_error("--load-dir evaluates the checkpoints as they are; to train them further, use "
+                  "'mnist_dae <model> --load FILE --epochs N'");
+  } else if (!options.load_dir.empty()) {
+    usage_error("--load-dir is for 'compare'; to start one model from a checkpoint, use --load FILE");
+  }
   if (options.model.empty()) usage_error("missing the model: linear, mlp, conv or all");
   if (options.model == "all" && (!options.load_path.empty() || !options.save_path.empty()))
     usage_error("--load and --save name one model's file: use them with linear, mlp or conv");

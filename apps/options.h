@@ -18,7 +18,7 @@ enum class DeviceChoice { Auto, CPU, CUDA };
 enum class Target { Clean, Noisy };
 
 struct Options {
-  std::string command;          // linear | mlp | conv | all | bench
+  std::string command;          // linear | mlp | conv | all | bench | compare
   std::string model;            // linear | mlp | conv | all: what the command works on
   std::string data_dir = "data/mnist";
   std::string out_dir;          // default runs/<model>
@@ -43,6 +43,9 @@ struct Options {
   int64_t repeats = 5;
   bool profile = false;
   std::string json_path;        // bench: also write the results as JSON
+  // compare only
+  std::string load_dir;         // evaluate the checkpoints found there instead of training
+  int64_t probe_train = 10000;  // training images of the linear probe and k-NN
   bool help = false;
   bool version = false;
 };

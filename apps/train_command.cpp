@@ -1,15 +1,13 @@
 #include "apps/train_command.h"
 
-#include <sys/resource.h>
-
-#include <chrono>
+#include <cmath>
 #include <cstdio>
-#include <iostream>
 #include <sstream>
 
 #include "apps/checkpoint.h"
 #include "apps/device_setup.h"
-#include "apps/progress.h"
+#include "apps/epoch_loop.h"
+#include "apps/memory_usage.h"
 #include "apps/run_outputs.h"
 #include "core/atomic_file.h"
 #include "core/device.h"
@@ -27,78 +25,28 @@ struct ModelSummary {
   double mean_images_per_second = 0;
 };
 
-std::string format_bytes(double bytes) {
-  std::ostringstream out;
-  out.precision(1);
-  out << std::fixed << bytes / (1024.0 * 1024.0) << " MiB";
-  return out.str();
-}
-
-double host_peak_rss_bytes() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) * 1024.0;  // Linux reports KiB
-}
-
-void print_epoch(const EpochResult& r, int64_t last_epoch) {
-  std::printf("epoch %3lld/%lld  train %.6f  first-batch %.4f  test %.6f  PSNR %.2f dB  %7.1f s  %8.0f img/s\n",
-              static_cast<long long>(r.epoch), static_cast<long long>(last_epoch), r.train_loss,
-              r.first_batch_loss, r.test_loss, r.test_psnr, r.seconds, r.images_per_second);
-  std::fflush(stdout);
-}
-
-TrainingConfig config_for(const Options& options, const std::string& model) {
-  TrainingConfig config;
-  config.model = model;
-  config.batch_size = options.batch_size;
-  config.lr = options.lr;
-  config.noise_std = static_cast<float>(options.noise_std);
-  config.seed = options.seed;
-  config.target_noisy = options.target == Target::Noisy;
-  config.shuffle = options.shuffle;
-  config.log_every = options.log_every;
-  return config;
-}
-
 ModelSummary train_model(const Options& options, const std::string& model, const MnistData& data,
                          Device device) {
   const std::string out_dir = output_dir_for(options, model);
   prepare_output_dir(out_dir);
-  TrainingRun run(config_for(options, model), data, options.train_limit, options.test_limit, device);
+  TrainingRun run(training_config(options, model), data, options.train_limit, options.test_limit, device);
   if (!options.load_path.empty()) {
     const bool resumed = load_checkpoint(run, options.load_path);
     std::printf("loaded %s (%s, %lld epochs done)\n", options.load_path.c_str(),
                 resumed ? "weights and training state" : "weights only",
                 static_cast<long long>(run.epochs_done()));
   }
-  const int64_t last_epoch = run.epochs_done() + options.epochs;
-  std::printf("%s autoencoder: %lld parameters; %lld steps of %lld per epoch; output in %s\n",
-              model.c_str(), static_cast<long long>(run.model().parameter_count()),
-              static_cast<long long>(run.steps_per_epoch()), static_cast<long long>(options.batch_size),
-              out_dir.c_str());
+  std::printf("%s; output in %s\n", describe_run(run).c_str(), out_dir.c_str());
   std::fflush(stdout);
 
   const std::string checkpoint = out_dir + "/" + model + ".safetensors";
   std::vector<StepLoss> logged;
   ModelSummary summary{model, run.model().parameter_count(), {}, 0, 0};
-  for (int64_t e = 0; e < options.epochs; ++e) {
-    ProgressBar progress("epoch " + std::to_string(run.epochs_done() + 1), options.batch_size);
-    EpochObserver observer;
-    observer.on_step = [&](int64_t done, int64_t total) { progress.update(done, total); };
-    observer.on_logged_loss = [&](const StepLoss& s) {
-      progress.clear();
-      std::printf("  epoch %lld step %5lld  loss %.6f\n", static_cast<long long>(s.epoch),
-                  static_cast<long long>(s.step), s.loss);
-      logged.push_back(s);
-    };
-    const EpochResult result = run.train_epoch(observer);
-    progress.clear();
-    print_epoch(result, last_epoch);
-    summary.train_seconds += result.seconds;
+  summary.train_seconds = train_epochs(run, options.epochs, logged, [&] {
     save_checkpoint(run, checkpoint);
     write_epochs_csv(out_dir + "/epochs.csv", run.history());
     if (options.log_every > 0) write_steps_csv(out_dir + "/steps.csv", logged);
-  }
+  });
   if (options.epochs == 0) {
     EpochResult evaluation;
     evaluation.epoch = run.epochs_done();
@@ -147,18 +95,9 @@ std::string comparison_table(const std::vector<ModelSummary>& summaries) {
 int run_train_command(const Options& options) {
   std::printf("mnist_dae: %s\n", options.command.c_str());
   const Device device = set_up_device(options);
-  std::printf("  recipe   %lld epochs, batch %lld, Adam lr %g, noise std %g, target %s, %s\n",
-              static_cast<long long>(options.epochs), static_cast<long long>(options.batch_size),
-              options.lr, options.noise_std, options.target == Target::Noisy ? "noisy" : "clean",
-              options.shuffle ? "shuffled every epoch" : "no shuffle");
-  std::printf("  seed     %llu\n", static_cast<unsigned long long>(options.seed));
+  print_recipe(options);
   const MnistData data = load_mnist(options.data_dir);
-  std::printf("  data     %s: %lld training images (using %lld), %lld test images (using %lld)\n\n",
-              options.data_dir.c_str(), static_cast<long long>(data.train.count),
-              static_cast<long long>(options.train_limit ? options.train_limit : data.train.count),
-              static_cast<long long>(data.test.count),
-              static_cast<long long>(options.test_limit ? options.test_limit : data.test.count));
-  std::fflush(stdout);
+  print_data(options, data);
 
   std::vector<ModelSummary> summaries;
   for (const std::string& model : models_of(options))
