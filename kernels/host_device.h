@@ -11,8 +11,10 @@
 
 // Fully unrolls the loop that follows (a fixed-count loop in shared math: unrolled, the CPU
 // compiler can vectorize the loop around it over elements).
-#if defined(__CUDACC__)
+#if defined(__CUDA_ARCH__)
 #define DAE_UNROLL _Pragma("unroll")
+#elif defined(__CUDACC__)  // the host half of a .cu file: nvcc's front end knows no GCC pragmas
+#define DAE_UNROLL
 #else
 #define DAE_UNROLL _Pragma("GCC unroll 16")
 #endif
