@@ -78,7 +78,6 @@ class Tensor {
   void backward() const;
 
   TensorImpl& impl() const;
-  bool same_as(const Tensor& other) const { return impl_ == other.impl_; }
 
  private:
   std::shared_ptr<TensorImpl> impl_;

@@ -99,10 +99,6 @@ void copy_device_to_device(void* destination, const void* source, size_t bytes) 
   DAE_CUDA_CHECK(cudaMemcpyAsync(destination, source, bytes, cudaMemcpyDeviceToDevice, stream()));
 }
 
-void memset_zero(void* destination, size_t bytes) {
-  DAE_CUDA_CHECK(cudaMemsetAsync(destination, 0, bytes, stream()));
-}
-
 void synchronize() { DAE_CUDA_CHECK(cudaStreamSynchronize(stream())); }
 
 std::string build_description() {

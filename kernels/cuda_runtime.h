@@ -20,7 +20,6 @@ void deallocate(void* pointer) noexcept;
 void copy_host_to_device(void* device_destination, const void* host_source, size_t bytes);
 void copy_device_to_host(void* host_destination, const void* device_source, size_t bytes);
 void copy_device_to_device(void* destination, const void* source, size_t bytes);
-void memset_zero(void* destination, size_t bytes);
 
 // Waits for all work queued on the stream.
 void synchronize();
