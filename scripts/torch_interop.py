@@ -58,14 +58,15 @@ def write_safetensors(path, tensors, metadata):
         f.write(struct.pack("<Q", len(text)) + text + b"".join(chunks))
 
 
-def test_images(data_dir, count):
-    for name in ("t10k-images-idx3-ubyte", "t10k-images-idx3-ubyte.gz"):
+def read_images(data_dir, split, count):
+    """The first `count` images of the "train" or "t10k" split as [count, 784] floats x / 255."""
+    for name in (f"{split}-images-idx3-ubyte", f"{split}-images-idx3-ubyte.gz"):
         path = os.path.join(data_dir, name)
         if os.path.exists(path):
             raw = gzip.open(path).read() if name.endswith(".gz") else open(path, "rb").read()
             return torch.from_numpy(np.frombuffer(raw[16:16 + count * 784], np.uint8).reshape(count, 784)
                                     .astype(np.float32) / np.float32(255))
-    sys.exit(f"no MNIST test images in {data_dir}")
+    sys.exit(f"no MNIST {split} images in {data_dir}")
 
 
 def ours(binary, model, path, data_dir, count):
@@ -90,7 +91,7 @@ def main():
     model, forward = torch_models.make(args.model)
     model.load_state_dict(state, strict=True)
     model.eval()
-    images = test_images(args.data, args.count)
+    images = read_images(args.data, "t10k", args.count)
     with torch.no_grad():
         theirs = torch.nn.functional.mse_loss(forward(images), images).item()
     mine = ours(args.binary, args.model, args.checkpoint, args.data, args.count)
