@@ -42,6 +42,8 @@ void* workspace(size_t bytes) {
   static size_t capacity = 0;
   if (bytes > capacity) {
     deallocate(buffer);
+    buffer = nullptr;  // if allocate throws, the next call must not hand out the freed buffer
+    capacity = 0;
     buffer = allocate(bytes);
     capacity = bytes;
   }

@@ -6,12 +6,14 @@
 // (parts, C) blocks: the channel's N*S values are cut into `parts` consecutive slices, one
 // block each, and each block's sum goes to partial[c * parts + part]; a later kernel adds a
 // channel's parts in order (sum_of_parts). One block per channel would leave most of a GPU
-// idle on the conv model's 16 channels of 200,704 values. Used by mse_loss.cu, bias.cu and
-// batch_norm2d.cu.
+// idle on the conv model's 16 channels of 200,704 values. Used by bias.cu and batch_norm2d.cu;
+// mse_loss.cu uses block_sum alone.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
+#include <stdexcept>
+#include <string>
 
 #include "kernels/cuda_context.h"
 
@@ -47,6 +49,10 @@ inline ChannelSplit split_channel(int64_t values_per_channel) {
 }
 
 inline dim3 channel_grid(const ChannelSplit& split, int64_t channels) {
+  constexpr int64_t kMaxGridY = 65535;  // CUDA's limit on gridDim.y
+  if (channels > kMaxGridY)
+    throw std::invalid_argument("per-channel CUDA reduction: " + std::to_string(channels) +
+                                " channels, at most " + std::to_string(kMaxGridY) + " supported");
   return dim3(split.parts, static_cast<unsigned>(channels));
 }
 

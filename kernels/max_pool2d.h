@@ -37,10 +37,8 @@ DAE_HOST_DEVICE int64_t pool_window_argmax(const float* plane, int64_t width, in
     for (int64_t j = 0; j < PoolShape::kWindow; ++j) {
       const int64_t at = (oy * PoolShape::kWindow + i) * width + ox * PoolShape::kWindow + j;
       const float value = plane[at];
-      if (value > plane[best] || value != value) {
-        best = at;
-        if (value != value) return best;
-      }
+      // As PyTorch: a NaN always takes over, so the last NaN of a window wins.
+      if (value > plane[best] || value != value) best = at;
     }
   }
   return best;

@@ -125,7 +125,10 @@ TEST_CASE("cuda mse_loss kernels match the CPU", "[cuda][kernels][mse]") {
 
 TEST_CASE("cuda bias kernels match the CPU", "[cuda][kernels][bias]") {
   require_gpu();
-  const BiasShape shapes[] = {{3, 17, 784}, {37, 5, 49}, {64, 257, 1}, {37, 3, 1}};
+  // The last three split each channel into several parts (cuda_reduce.cuh: 4096 values per
+  // part, at most 64 parts, the last part shorter): 2, 13 and 64 parts.
+  const BiasShape shapes[] = {{3, 17, 784}, {37, 5, 49}, {64, 257, 1}, {37, 3, 1},
+                              {5000, 3, 1}, {64, 3, 784}, {300, 2, 1000}};
   for (const BiasShape& s : shapes) {
     INFO("bias shape " << dims({s.batch, s.channels, s.spatial}));
     const int64_t n = s.batch * s.channels * s.spatial;
@@ -254,7 +257,9 @@ TEST_CASE("cuda max_pool2d kernels route ties as the CPU does", "[cuda][kernels]
 }
 
 // Batch norm shapes {N, C, H*W}: 28x28 and 7x7 maps, and 1x1 maps (statistics over N only).
-const BatchNormShape kBatchNormShapes[] = {{3, 5, 784}, {37, 17, 49}, {5, 3, 1}};
+// The last two split each channel into several parts (13 and 64, cuda_reduce.cuh), as every
+// BatchNorm of the conv model does in training (200,704 values per channel at batch 256).
+const BatchNormShape kBatchNormShapes[] = {{3, 5, 784}, {37, 17, 49}, {5, 3, 1}, {64, 3, 784}, {300, 2, 1000}};
 constexpr float kMomentum = 0.1f, kEps = 1e-5f;
 
 struct BatchNormInputs {

@@ -1,7 +1,8 @@
 // Tests of 2x2 max pooling (kernels/max_pool2d.h, ops::max_pool2d) on the CPU: selection is
 // exact, so forward values and the routing of the gradient are compared exactly with the
-// PyTorch definition; ties go to the first maximum in row-major order, a NaN wins; an odd
-// last row/column gets no gradient; central differences away from near-ties.
+// PyTorch definition; ties go to the first maximum in row-major order, a NaN wins (the last
+// NaN of a window, as in PyTorch); an odd last row/column gets no gradient; central
+// differences away from near-ties.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -74,6 +75,11 @@ TEST_CASE("max_pool2d propagates NaN and routes the gradient to it", "[kernels][
   CHECK(std::isnan(y.item()));
   weighted_sum(y, {4}).backward();
   CHECK(x.grad().to_vector() == std::vector<float>{0, 0, 4, 0});
+
+  Tensor two_nans = Tensor::from_vector({1, 1, 2, 2}, {nan, 7, nan, 3});
+  two_nans.set_requires_grad(true);
+  weighted_sum(ops::max_pool2d(two_nans), {4}).backward();
+  CHECK(two_nans.grad().to_vector() == std::vector<float>{0, 0, 4, 0});
 }
 
 TEST_CASE("max_pool2d gradients match central differences away from near-ties", "[kernels][pool]") {
