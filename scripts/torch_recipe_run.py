@@ -14,31 +14,16 @@ mnist-dae's, so single runs differ by run-to-run spread, not by rounding.
 Needs PyTorch and numpy (scripts/install_deps.sh --bench).
 """
 import argparse
-import gzip
 import math
 import os
 import sys
 import time
 
-import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import torch_interop  # noqa: E402
 import torch_models  # noqa: E402
-
-
-def read_idx_images(folder, stem):
-    """The images of an IDX file as float32 in [0, 1], [N, 784]; reads STEM or STEM.gz."""
-    path = os.path.join(folder, stem)
-    opener = open if os.path.exists(path) else gzip.open
-    path = path if os.path.exists(path) else path + ".gz"
-    with opener(path, "rb") as f:
-        raw = f.read()
-    magic, count, rows, cols = np.frombuffer(raw[:16], dtype=">u4")
-    if magic != 2051 or len(raw) != 16 + count * rows * cols:
-        sys.exit(f"{path}: not an IDX image file of {count} {rows}x{cols} images")
-    pixels = np.frombuffer(raw[16:], dtype=np.uint8).reshape(count, rows * cols)
-    return torch.from_numpy(pixels.astype(np.float32) / 255.0)
 
 
 def main():
@@ -54,14 +39,13 @@ def main():
     parser.add_argument("--train-limit", type=int, default=0, help="use the first N training images (0: all)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--save", metavar="FILE", help="write the trained weights as safetensors (state_dict keys)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
 
-    train = read_idx_images(args.data, "train-images-idx3-ubyte")
-    test = read_idx_images(args.data, "t10k-images-idx3-ubyte")
-    if args.train_limit:
-        train = train[:args.train_limit]
+    train = torch_interop.read_images(args.data, "train", args.train_limit or 60000)
+    test = torch_interop.read_images(args.data, "t10k", 10000)
     model, forward = torch_models.make(args.model)
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
     steps = len(train) // args.batch_size
@@ -92,6 +76,9 @@ def main():
         print(f"epoch {epoch:3d}/{args.epochs}  train {sum(losses) / steps:.6f}  first-batch {losses[0]:.4f}  "
               f"test {test_mse:.6f}  PSNR {10 * math.log10(1 / test_mse):.2f} dB  {seconds:7.1f} s  "
               f"{steps * args.batch_size / seconds:8.0f} img/s", flush=True)
+    if args.save:
+        torch_interop.write_safetensors(args.save, {k: v.numpy() for k, v in model.state_dict().items()},
+                                        {"model": args.model})
 
 
 if __name__ == "__main__":

@@ -1,0 +1,67 @@
+#!/usr/bin/python3
+"""Test MSE of a trained model split by output phase: (row parity, column parity) of each pixel.
+
+The conv model's last layer is ConvTranspose2d(16, 1, 3, stride 2, padding 1, output_padding 1):
+each of its four output phases is computed from its own taps of the 3x3 kernel (pixels at
+even row and even column from the centre tap alone, the others from two or four taps), so
+one phase can learn more slowly than the rest, or stall behind ReLUs that stay shut. The
+reconstruction then shows a regular pattern of dark pixels along the strokes, and the MSE
+averages a good denoiser with one that is not. This script measures that. It loads a
+mnist-dae checkpoint or any safetensors file with the same state_dict keys (such as
+scripts/torch_recipe_run.py --save writes) into the PyTorch model of scripts/torch_models.py.
+
+    /usr/bin/python3 scripts/output_phase_error.py conv runs/conv/conv.safetensors
+
+Needs PyTorch and numpy (scripts/install_deps.sh --bench).
+"""
+import argparse
+import os
+import sys
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import torch_interop  # noqa: E402
+import torch_models  # noqa: E402
+
+
+def main():
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("model", choices=sorted(torch_models.BUILDERS))
+    parser.add_argument("checkpoint")
+    parser.add_argument("--data", default=os.path.join(root, "data", "mnist"))
+    parser.add_argument("--count", type=int, default=2000, help="first N test images")
+    parser.add_argument("--noise-std", type=float, default=0.1)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+
+    model, forward = torch_models.make(args.model)
+    weights = {name: torch.from_numpy(value) for name, value in torch_interop.read_safetensors(args.checkpoint).items()
+               if not name.startswith(("optimizer.", "trainer."))}
+    model.load_state_dict(weights, strict=True)
+    model.eval()
+    clean = torch_interop.read_images(args.data, "t10k", args.count)
+    with torch.no_grad():
+        output = forward(clean + args.noise_std * torch.randn_like(clean)).view(-1, 28, 28)
+    clean = clean.view(-1, 28, 28)
+    error = (output - clean) ** 2
+    strokes = clean > 0.5
+
+    print(f"{args.checkpoint}: {args.count} test images, noise std {args.noise_std}, "
+          f"test MSE {error.mean().item():.6f}")
+    print("| row, column parity | MSE | MSE on strokes (clean > 0.5) | mean output on strokes | mean clean on strokes |")
+    print("|---|---:|---:|---:|---:|")
+    for row in (0, 1):
+        for column in (0, 1):
+            phase = (slice(None), slice(row, None, 2), slice(column, None, 2))
+            on = strokes[phase]
+            print(f"| {'even' if row == 0 else 'odd'}, {'even' if column == 0 else 'odd'} | "
+                  f"{error[phase].mean().item():.6f} | {error[phase][on].mean().item():.6f} | "
+                  f"{output[phase][on].mean().item():.3f} | {clean[phase][on].mean().item():.3f} |")
+
+
+if __name__ == "__main__":
+    main()
