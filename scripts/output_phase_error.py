@@ -38,11 +38,7 @@ def main():
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
 
-    model, forward = torch_models.make(args.model)
-    weights = {name: torch.from_numpy(value) for name, value in torch_interop.read_safetensors(args.checkpoint).items()
-               if not name.startswith(("optimizer.", "trainer."))}
-    model.load_state_dict(weights, strict=True)
-    model.eval()
+    _, forward = torch_interop.load_model(args.model, args.checkpoint)
     clean = torch_interop.read_images(args.data, "t10k", args.count)
     with torch.no_grad():
         output = forward(clean + args.noise_std * torch.randn_like(clean)).view(-1, 28, 28)

@@ -58,6 +58,22 @@ def write_safetensors(path, tensors, metadata):
         f.write(struct.pack("<Q", len(text)) + text + b"".join(chunks))
 
 
+def load_model(name, path):
+    """The PyTorch model `name` with the weights of a mnist-dae checkpoint (training state
+    dropped) or any safetensors state_dict, strictly loaded, in eval mode; and its forward."""
+    state = {k: torch.from_numpy(v) for k, v in read_safetensors(path).items()
+             if not k.startswith(("optimizer.", "trainer."))}
+    model, forward = torch_models.make(name)
+    model.load_state_dict(state, strict=True)
+    model.eval()
+    return model, forward
+
+
+def save_model(path, name, model):
+    """The model's state_dict as a safetensors file that `mnist_dae <name> --load` reads."""
+    write_safetensors(path, {k: v.numpy() for k, v in model.state_dict().items()}, {"model": name})
+
+
 def read_images(data_dir, split, count):
     """The first `count` images of the "train" or "t10k" split as [count, 784] floats x / 255."""
     for name in (f"{split}-images-idx3-ubyte", f"{split}-images-idx3-ubyte.gz"):
@@ -86,11 +102,7 @@ def main():
     parser.add_argument("--count", type=int, default=1000)
     args = parser.parse_args()
 
-    state = {k: torch.from_numpy(v) for k, v in read_safetensors(args.checkpoint).items()
-             if not k.startswith(("optimizer.", "trainer."))}
-    model, forward = torch_models.make(args.model)
-    model.load_state_dict(state, strict=True)
-    model.eval()
+    model, forward = load_model(args.model, args.checkpoint)
     images = read_images(args.data, "t10k", args.count)
     with torch.no_grad():
         theirs = torch.nn.functional.mse_loss(forward(images), images).item()
@@ -100,7 +112,7 @@ def main():
 
     with tempfile.TemporaryDirectory() as folder:
         exported = os.path.join(folder, "from_torch.safetensors")
-        write_safetensors(exported, {k: v.numpy() for k, v in model.state_dict().items()}, {"model": args.model})
+        save_model(exported, args.model, model)
         back = ours(args.binary, args.model, exported, args.data, args.count)
     print(f"{args.model}: PyTorch's state_dict loaded by mnist-dae: {back:.8f}")
     # float32 forward passes in different orders of summation: 1e-5 relative is generous.

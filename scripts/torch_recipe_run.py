@@ -77,8 +77,7 @@ def main():
               f"test {test_mse:.6f}  PSNR {10 * math.log10(1 / test_mse):.2f} dB  {seconds:7.1f} s  "
               f"{steps * args.batch_size / seconds:8.0f} img/s", flush=True)
     if args.save:
-        torch_interop.write_safetensors(args.save, {k: v.numpy() for k, v in model.state_dict().items()},
-                                        {"model": args.model})
+        torch_interop.save_model(args.save, args.model, model)
 
 
 if __name__ == "__main__":
