@@ -48,15 +48,17 @@ def main():
 
     print(f"{args.checkpoint}: {args.count} test images, noise std {args.noise_std}, "
           f"test MSE {error.mean().item():.6f}")
-    print("| row, column parity | MSE | MSE on strokes (clean > 0.5) | mean output on strokes | mean clean on strokes |")
-    print("|---|---:|---:|---:|---:|")
+    print("| row, column parity | MSE | MSE on strokes (clean > 0.5) | mean output on strokes | mean clean on strokes "
+          "| stroke pixels output exactly 0 |")
+    print("|---|---:|---:|---:|---:|---:|")
     for row in (0, 1):
         for column in (0, 1):
             phase = (slice(None), slice(row, None, 2), slice(column, None, 2))
             on = strokes[phase]
             print(f"| {'even' if row == 0 else 'odd'}, {'even' if column == 0 else 'odd'} | "
                   f"{error[phase].mean().item():.6f} | {error[phase][on].mean().item():.6f} | "
-                  f"{output[phase][on].mean().item():.3f} | {clean[phase][on].mean().item():.3f} |")
+                  f"{output[phase][on].mean().item():.3f} | {clean[phase][on].mean().item():.3f} | "
+                  f"{(output[phase][on] == 0).float().mean().item():.1%} |")
 
 
 if __name__ == "__main__":
