@@ -3,8 +3,9 @@
 
 The conv model's last layer is ConvTranspose2d(16, 1, 3, stride 2, padding 1, output_padding 1):
 each of its four output phases is computed from its own taps of the 3x3 kernel (pixels at
-even row and even column from the centre tap alone, the others from two or four taps), so
-one phase can learn more slowly than the rest, or stall behind ReLUs that stay shut. The
+even row and even column from the centre tap alone, the others from two or four taps), and
+the decoder's first stride-2 layer splits each again in four; so one of the 16 phases can
+stall behind a ReLU that stays shut, and no gradient comes back through it to reopen it. The
 reconstruction then shows a regular pattern of dark pixels along the strokes, and the MSE
 averages a good denoiser with one that is not. This script measures that. It loads a
 mnist-dae checkpoint or any safetensors file with the same state_dict keys (such as
@@ -59,6 +60,15 @@ def main():
                   f"{error[phase].mean().item():.6f} | {error[phase][on].mean().item():.6f} | "
                   f"{output[phase][on].mean().item():.3f} | {clean[phase][on].mean().item():.3f} | "
                   f"{(output[phase][on] == 0).float().mean().item():.1%} |")
+
+    # The decoder upsamples twice by 2 (7 -> 14 -> 28), so its output has 16 phases
+    # (row mod 4, column mod 4); a stall shows as one of them shut.
+    print("\nStroke pixels whose output is exactly 0, by (row mod 4, column mod 4):\n")
+    print("| row mod 4 | " + " | ".join(f"column {q}" for q in range(4)) + " |")
+    print("|---|" + "---:|" * 4)
+    for row in range(4):
+        shares = [(output[:, row::4, q::4][strokes[:, row::4, q::4]] == 0).float().mean().item() for q in range(4)]
+        print(f"| {row} | " + " | ".join(f"{share:.1%}" for share in shares) + " |")
 
 
 if __name__ == "__main__":

@@ -39,6 +39,7 @@ def main():
     parser.add_argument("--train-limit", type=int, default=0, help="use the first N training images (0: all)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--load", metavar="FILE", help="start from these weights (e.g. mnist_dae --epochs 0 --save)")
     parser.add_argument("--save", metavar="FILE", help="write the trained weights as safetensors (state_dict keys)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -46,7 +47,7 @@ def main():
 
     train = torch_interop.read_images(args.data, "train", args.train_limit or 60000)
     test = torch_interop.read_images(args.data, "t10k", 10000)
-    model, forward = torch_models.make(args.model)
+    model, forward = torch_interop.load_model(args.model, args.load) if args.load else torch_models.make(args.model)
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
     steps = len(train) // args.batch_size
     print(f"PyTorch {torch.__version__}, {args.model}, {args.threads} threads, {steps} steps of "
