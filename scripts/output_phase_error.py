@@ -15,7 +15,6 @@ scripts/torch_recipe_run.py --save writes) into the PyTorch model of scripts/tor
 
 Needs PyTorch and numpy (scripts/install_deps.sh --bench).
 """
-import argparse
 import os
 import sys
 
@@ -23,15 +22,11 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import torch_interop  # noqa: E402
-import torch_models  # noqa: E402
 
 
 def main():
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("model", choices=sorted(torch_models.BUILDERS))
+    parser = torch_interop.script_parser(__doc__)
     parser.add_argument("checkpoint")
-    parser.add_argument("--data", default=os.path.join(root, "data", "mnist"))
     parser.add_argument("--count", type=int, default=2000, help="first N test images")
     parser.add_argument("--noise-std", type=float, default=0.1)
     parser.add_argument("--threads", type=int, default=2)

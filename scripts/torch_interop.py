@@ -31,6 +31,16 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import torch_models  # noqa: E402
 
 DTYPES = {"F32": np.float32, "I64": np.int64}
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEFAULT_BINARY = os.path.join(ROOT, "build", "mnist_dae")
+
+
+def script_parser(description):
+    """The command line every PyTorch-side script starts from: the model's name and --data."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("model", choices=sorted(torch_models.BUILDERS))
+    parser.add_argument("--data", default=os.path.join(ROOT, "data", "mnist"))
+    return parser
 
 
 def read_safetensors(path):
@@ -93,12 +103,9 @@ def ours(binary, model, path, data_dir, count):
 
 
 def main():
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("model", choices=sorted(torch_models.BUILDERS))
+    parser = script_parser(__doc__)
     parser.add_argument("checkpoint")
-    parser.add_argument("--binary", default=os.path.join(root, "build", "mnist_dae"))
-    parser.add_argument("--data", default=os.path.join(root, "data", "mnist"))
+    parser.add_argument("--binary", default=DEFAULT_BINARY)
     parser.add_argument("--count", type=int, default=1000)
     args = parser.parse_args()
 

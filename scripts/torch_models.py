@@ -1,6 +1,5 @@
 """The study's three autoencoders in PyTorch, the same structures (and state_dict keys) as
 models/ in mnist-dae. Used by the benchmark and the interop scripts, never by the C++ code."""
-import torch
 from torch import nn
 
 

@@ -13,7 +13,6 @@ mnist-dae's, so single runs differ by run-to-run spread, not by rounding.
 
 Needs PyTorch and numpy (scripts/install_deps.sh --bench).
 """
-import argparse
 import math
 import os
 import sys
@@ -27,10 +26,7 @@ import torch_models  # noqa: E402
 
 
 def main():
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("model", choices=sorted(torch_models.BUILDERS))
-    parser.add_argument("--data", default=os.path.join(root, "data", "mnist"))
+    parser = torch_interop.script_parser(__doc__)
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--lr", type=float, default=2e-4)

@@ -17,7 +17,6 @@ images, 1.5e-3 relative at lr 2e-4 and 3.7e-5 at lr 1e-5, while the first two st
 
 Needs PyTorch and numpy (scripts/install_deps.sh --bench).
 """
-import argparse
 import csv
 import os
 import subprocess
@@ -32,11 +31,8 @@ import torch_models  # noqa: E402
 
 
 def main():
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("model", choices=sorted(torch_models.BUILDERS))
-    parser.add_argument("--binary", default=os.path.join(root, "build", "mnist_dae"))
-    parser.add_argument("--data", default=os.path.join(root, "data", "mnist"))
+    parser = torch_interop.script_parser(__doc__)
+    parser.add_argument("--binary", default=torch_interop.DEFAULT_BINARY)
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--lr", type=float, default=1e-5)
