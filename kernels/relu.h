@@ -10,7 +10,8 @@
 
 namespace dae {
 
-DAE_HOST_DEVICE float relu(float x) { return x > 0.0f || x != x ? x : 0.0f; }
+// A comparison with NaN is false, so NaN passes through, as in PyTorch.
+DAE_HOST_DEVICE float relu(float x) { return x <= 0.0f ? 0.0f : x; }
 DAE_HOST_DEVICE float relu_gradient(float y, float dy) { return y <= 0.0f ? 0.0f : dy; }
 
 namespace cpu {
