@@ -1,12 +1,12 @@
 #include "apps/train_command.h"
 
-#include <cmath>
 #include <cstdio>
 #include <sstream>
 
 #include "apps/checkpoint.h"
 #include "apps/device_setup.h"
 #include "apps/epoch_loop.h"
+#include "apps/image_metrics.h"
 #include "apps/memory_usage.h"
 #include "apps/run_outputs.h"
 #include "core/atomic_file.h"
@@ -51,7 +51,7 @@ ModelSummary train_model(const Options& options, const std::string& model, const
     EpochResult evaluation;
     evaluation.epoch = run.epochs_done();
     evaluation.test_loss = run.evaluate();
-    evaluation.test_psnr = 10.0 * std::log10(1.0 / evaluation.test_loss);
+    evaluation.test_psnr = psnr_from_mse(evaluation.test_loss);
     std::printf("evaluation only: test %.9g  PSNR %.2f dB\n", evaluation.test_loss, evaluation.test_psnr);
     summary.last = evaluation;
   } else {

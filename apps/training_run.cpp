@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "apps/image_metrics.h"
 #include "core/autograd.h"
 #include "core/error.h"
 #include "core/ops.h"
@@ -88,7 +89,7 @@ EpochResult TrainingRun::train_epoch(const EpochObserver& observer) {
   result.seconds = seconds;
   result.images_per_second = static_cast<double>(steps * batch) / seconds;
   result.test_loss = evaluate();
-  result.test_psnr = 10.0 * std::log10(1.0 / result.test_loss);
+  result.test_psnr = psnr_from_mse(result.test_loss);
   ++epochs_done_;
   history_.push_back(result);
   return result;
