@@ -138,13 +138,14 @@ ModelComparison load_here(const std::string& path, TrainingRun& run) {
 ClassifierScores classify(const LabelledFeatures& train, const std::vector<uint8_t>& test_labels,
                           const std::function<std::vector<float>(int64_t, int64_t)>& test_features) {
   const ValidatedProbe probe = train_validated_probe(train);
+  const KnnClassifier knn(train, kNeighbours);
   const int64_t test_count = static_cast<int64_t>(test_labels.size());
   int64_t probe_correct = 0, knn_correct = 0;
   for (int64_t first = 0; first < test_count; first += kClassifyBlock) {
     const int64_t count = std::min(kClassifyBlock, test_count - first);
     const std::vector<float> features = test_features(first, count);
     const std::vector<int> by_probe = probe.model.predict(features.data(), count);
-    const std::vector<int> by_knn = knn_classify(train, features.data(), count, kNeighbours);
+    const std::vector<int> by_knn = knn.classify(features.data(), count);
     for (int64_t i = 0; i < count; ++i) {
       probe_correct += by_probe[i] == test_labels[first + i];
       knn_correct += by_knn[i] == test_labels[first + i];

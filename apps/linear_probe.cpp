@@ -262,21 +262,27 @@ ValidatedProbe train_validated_probe(const LabelledFeatures& data, const std::ve
   return best;
 }
 
-std::vector<int> knn_classify(const LabelledFeatures& reference, const float* queries, int64_t query_count, int k,
-                              int classes) {
+KnnClassifier::KnnClassifier(const LabelledFeatures& reference, int k, int classes)
+    : reference_(reference), k_(k), classes_(classes), squared_norms_(static_cast<size_t>(reference.count)) {
   check_features(reference, classes, "k-NN");
   DAE_CHECK(k >= 1 && k <= reference.count,
             "k-NN: k = " << k << " needs between 1 and " << reference.count << " reference examples");
-  const int64_t r = reference.count, d = reference.dim;
-  // |q - x|^2 = |q|^2 - 2 q.x + |x|^2; |q|^2 is the same for every x, so the ranking needs only
-  // |x|^2 - 2 q.x, whose products are one matrix product per block of queries.
-  std::vector<float> norms(static_cast<size_t>(r));
-  for (int64_t j = 0; j < r; ++j) {
+  const int64_t d = reference.dim;
+  for (int64_t j = 0; j < reference.count; ++j) {
     double sum = 0;
     for (int64_t p = 0; p < d; ++p) sum += static_cast<double>(reference.features[j * d + p]) * reference.features[j * d + p];
-    norms[j] = static_cast<float>(sum);
+    squared_norms_[j] = static_cast<float>(sum);
   }
-  const int64_t block = std::max<int64_t>(1, std::min<int64_t>(query_count, (int64_t{1} << 24) / r));
+}
+
+std::vector<int> KnnClassifier::classify(const float* queries, int64_t query_count, int64_t max_products) const {
+  const LabelledFeatures& reference = reference_;
+  const int k = k_;
+  const int64_t r = reference.count, d = reference.dim;
+  const std::vector<float>& norms = squared_norms_;
+  // |q - x|^2 = |q|^2 - 2 q.x + |x|^2; |q|^2 is the same for every x, so the ranking needs only
+  // |x|^2 - 2 q.x, whose products are one matrix product per block of queries.
+  const int64_t block = std::max<int64_t>(1, std::min<int64_t>(query_count, max_products / r));
   std::vector<float> products(static_cast<size_t>(block * r));
   std::vector<int> predicted(static_cast<size_t>(query_count));
   for (int64_t first = 0; first < query_count; first += block) {
@@ -292,7 +298,7 @@ std::vector<int> knn_classify(const LabelledFeatures& reference, const float* qu
         return distance[a] < distance[b] || (distance[a] == distance[b] && a < b);
       });
       // Neighbours in order of distance: the first label to reach the top count wins a tie.
-      std::vector<int> votes(classes, 0);
+      std::vector<int> votes(classes_, 0);
       int most = 0;
       for (int n = 0; n < k; ++n) most = std::max(most, ++votes[reference.labels[order[n]]]);
       int winner = -1;

@@ -79,9 +79,23 @@ ValidatedProbe train_validated_probe(const LabelledFeatures& data,
                                      const std::vector<double>& penalties = {1e-4, 1e-3, 1e-2, 1e-1},
                                      double validation_fraction = 0.2, SoftmaxRegressionOptions options = {});
 
-// The predicted label of each of `query_count` rows of `queries` ([query_count, reference.dim]).
-std::vector<int> knn_classify(const LabelledFeatures& reference, const float* queries, int64_t query_count,
-                              int k = 5, int classes = 10);
+// k-nearest-neighbour classification (Euclidean distance, majority vote) against a reference
+// set, which must outlive the classifier. The reference's squared norms are computed once, so
+// queries can come in as many calls as the caller's memory needs.
+class KnnClassifier {
+ public:
+  KnnClassifier(const LabelledFeatures& reference, int k = 5, int classes = 10);
+
+  // The predicted label of each of `query_count` rows of `queries` ([query_count, reference.dim]),
+  // with at most `max_products` query-reference products in memory at once.
+  std::vector<int> classify(const float* queries, int64_t query_count,
+                            int64_t max_products = int64_t{1} << 24) const;
+
+ private:
+  LabelledFeatures reference_;
+  int k_, classes_;
+  std::vector<float> squared_norms_;
+};
 
 // The fraction of predictions equal to their label.
 double accuracy(const std::vector<int>& predicted, const uint8_t* labels);

@@ -173,20 +173,23 @@ TEST_CASE("k-NN: the labels of known neighbours, and ties", "[probe]") {
   // 6.4: neighbours 6, 7, 5, 8, 4 -> labels 2, 0, 2, 2, 1 -> 2.
   // 7.1 with k = 1: point 7 -> 0 although most of its surroundings are 2.
   const std::vector<float> queries = {2.2f, 6.4f};
-  CHECK(dae::knn_classify(reference, queries.data(), 2, 5, 3) == std::vector<int>{1, 2});
+  CHECK(dae::KnnClassifier(reference, 5, 3).classify(queries.data(), 2) == std::vector<int>{1, 2});
   const float lone = 7.1f;
-  CHECK(dae::knn_classify(reference, &lone, 1, 1, 3) == std::vector<int>{0});
+  CHECK(dae::KnnClassifier(reference, 1, 3).classify(&lone, 1) == std::vector<int>{0});
   // A 2-2 tie: neighbours of 1.4 are 1 (0), 2 (1), 0 (0), 3 (1): the nearer one's label, 0.
   // Of 1.6: 2 (1), 1 (0), 3 (1), 0 (0): 1.
   const std::vector<float> tied = {1.4f, 1.6f};
-  CHECK(dae::knn_classify(reference, tied.data(), 2, 4, 3) == std::vector<int>{0, 1});
-  // Multi-dimensional, with more queries than one block of products holds.
+  CHECK(dae::KnnClassifier(reference, 4, 3).classify(tied.data(), 2) == std::vector<int>{0, 1});
+  // Multi-dimensional; then the 900 queries in blocks of 7 (60 x 7 products), the last one
+  // short: the same answers.
   const Blobs train = blobs(3, 20, 4.0, 0.3, 5, 4), test = blobs(3, 300, 4.0, 0.3, 5, 5);
-  const std::vector<int> predicted = dae::knn_classify(train.view(), test.features.data(), test.count, 5, 3);
+  const dae::KnnClassifier knn(train.view(), 5, 3);
+  const std::vector<int> predicted = knn.classify(test.features.data(), test.count);
   CHECK(dae::accuracy(predicted, test.labels.data()) > 0.99);
-  REQUIRE_ERROR(dae::knn_classify(reference, queries.data(), 2, 11, 3), "k = 11");
+  CHECK(knn.classify(test.features.data(), test.count, 60 * 7) == predicted);
+  REQUIRE_ERROR(dae::KnnClassifier(reference, 11, 3), "k = 11");
   const std::vector<uint8_t> bad_labels = {0, 0, 1, 1, 1, 2, 2, 0, 2, 3};
-  REQUIRE_ERROR(dae::knn_classify({points.data(), bad_labels.data(), 10, 1}, queries.data(), 2, 5, 3), "label 3");
+  REQUIRE_ERROR(dae::KnnClassifier({points.data(), bad_labels.data(), 10, 1}, 5, 3), "label 3");
 }
 
 TEST_CASE("accuracy is the fraction of correct predictions", "[probe]") {
