@@ -377,7 +377,7 @@ int run_compare_command(const Options& options) {
   }
   if (!options.load_dir.empty()) std::printf("\n");
 
-  const DeviceDataset test(data.test, options.test_limit, device);
+  const DeviceDataset& test = runs.front()->test_set();  // the same test images for every model
   for (size_t m = 0; m < runs.size(); ++m)
     results.models[m].forward_flops_per_image = forward_flops_per_image(runs[m]->model(), test, options.batch_size);
   evaluate_quality(options, test, runs, results);

@@ -71,6 +71,7 @@ class TrainingRun {
   // A random order of the training examples (Fisher-Yates), or 0..n-1 with --no-shuffle.
   std::vector<int32_t> next_order();
   const DeviceDataset& train_set() const { return train_; }
+  const DeviceDataset& test_set() const { return test_; }
   // Noisy input, output and clean image of the first `count` examples of a split (host, [count*784]).
   struct Samples {
     std::vector<float> noisy, output, clean;
