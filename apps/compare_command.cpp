@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "apps/checkpoint.h"
+#include "apps/compare_figures.h"
 #include "apps/compare_report.h"
 #include "apps/device_setup.h"
 #include "apps/epoch_loop.h"
@@ -70,23 +71,17 @@ std::string utc_now() {
   return text;
 }
 
-std::string number(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%g", value);
-  return text;
-}
-
 std::string equivalent_command(const Options& o) {
   std::string command = "mnist_dae compare --data " + o.data_dir + " --out " + report_dir(o);
   if (!o.load_dir.empty()) {
     command += " --load-dir " + o.load_dir;
   } else {
-    command += " --epochs " + std::to_string(o.epochs) + " --lr " + number(o.lr);
+    command += " --epochs " + std::to_string(o.epochs) + " --lr " + format_number(o.lr);
     if (o.target == Target::Noisy) command += " --target noisy";
     if (!o.shuffle) command += " --no-shuffle";
     if (o.train_limit > 0) command += " --train-limit " + std::to_string(o.train_limit);
   }
-  command += " --batch-size " + std::to_string(o.batch_size) + " --noise-std " + number(o.noise_std) + " --seed " +
+  command += " --batch-size " + std::to_string(o.batch_size) + " --noise-std " + format_number(o.noise_std) + " --seed " +
              std::to_string(o.seed);
   if (o.test_limit > 0) command += " --test-limit " + std::to_string(o.test_limit);
   command += " --probe-train " + std::to_string(o.probe_train);
@@ -228,7 +223,7 @@ void evaluate_quality(const Options& options, const DeviceDataset& test, std::ve
     const NoiseLevelScores scores = evaluate_denoisers(models, test, options.batch_size, options.seed,
                                                        static_cast<float>(level), training_noise ? &results.samples : nullptr);
     const auto sweep_at = std::find(results.sigmas.begin(), results.sigmas.end(), level);
-    std::printf("noise std %-5s", number(level).c_str());
+    std::printf("noise std %-5s", format_number(level).c_str());
     auto record = [&](const ImageScores& image_scores, QualitySummary& test_summary, std::vector<QualitySummary>& sweep,
                       std::vector<double>& class_mse, const std::string& name) {
       const QualitySummary summary = summarize(image_scores);
@@ -256,7 +251,7 @@ std::vector<std::pair<std::string, std::string>> setup_of(const Options& o, cons
   const std::string target = o.target == Target::Noisy ? "the noisy input (--target noisy)" : "the clean image";
   if (o.load_dir.empty()) {
     setup.push_back({"Recipe", std::to_string(o.epochs) + (o.epochs == 1 ? " epoch" : " epochs") + ", batch " + std::to_string(o.batch_size) +
-                                   ", Adam lr " + number(o.lr) + ", input noise std " + number(o.noise_std) +
+                                   ", Adam lr " + format_number(o.lr) + ", input noise std " + format_number(o.noise_std) +
                                    ", MSE against " + target + ", " +
                                    (o.shuffle ? "a fresh shuffle every epoch" : "no shuffle") +
                                    ". The three models were trained one after another from the same seed: the "
@@ -264,7 +259,7 @@ std::vector<std::pair<std::string, std::string>> setup_of(const Options& o, cons
   } else {
     setup.push_back({"Recipe", "loaded from checkpoints (`--load-dir " + o.load_dir +
                                    "`); each was trained as its file's history records. Test noise std " +
-                                   number(o.noise_std) + "."});
+                                   format_number(o.noise_std) + "."});
   }
   std::string sources;
   for (const auto& m : results.models) sources += (sources.empty() ? "" : "; ") + m.name + ": " + m.source;
@@ -304,10 +299,10 @@ std::vector<std::string> conventions_of(const Options& o) {
       "window positions (18x18 on a 28x28 digit, no padding), per image, then averaged over the test set; the "
       "noisy input's SSIM uses its unclipped values. Equal to scikit-image's structural_similarity with "
       "gaussian_weights=True, sigma=1.5, use_sample_covariance=False, data_range=1.",
-      "Adam as PyTorch's torch.optim.Adam: beta1 " + number(adam.beta1) + ", beta2 " + number(adam.beta2) +
-          ", eps " + number(adam.eps) + ", bias-corrected, no weight decay, lr " + number(o.lr) + ".",
-      "BatchNorm (conv model) as PyTorch's BatchNorm2d: momentum " + number(batch_norm.momentum) + ", eps " +
-          number(batch_norm.eps) + "; training normalizes with the batch's biased variance and updates the "
+      "Adam as PyTorch's torch.optim.Adam: beta1 " + format_number(adam.beta1) + ", beta2 " + format_number(adam.beta2) +
+          ", eps " + format_number(adam.eps) + ", bias-corrected, no weight decay, lr " + format_number(o.lr) + ".",
+      "BatchNorm (conv model) as PyTorch's BatchNorm2d: momentum " + format_number(batch_norm.momentum) + ", eps " +
+          format_number(batch_norm.eps) + "; training normalizes with the batch's biased variance and updates the "
           "running variance with the unbiased one.",
       "FLOPs: one forward pass in eval mode counted op by op (core/profiler.h): 2 per multiply-add of the linear "
       "and convolution layers, 1 per element for ReLU and max-pooling, 4 per element for BatchNorm; per image.",

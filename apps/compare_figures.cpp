@@ -1,5 +1,6 @@
 #include "apps/compare_figures.h"
 
+#include <cmath>
 #include <cstdio>
 
 #include "apps/digit_grid.h"
@@ -13,9 +14,10 @@ constexpr Rgb kBaselineGray{127, 127, 127};
 
 }  // namespace
 
-std::string format_sigma(double sigma) {
+std::string format_number(double value) {
+  if (std::isnan(value)) return "n/a";
   char text[32];
-  std::snprintf(text, sizeof text, "%g", sigma);
+  std::snprintf(text, sizeof text, "%g", value);
   return text;
 }
 
@@ -54,7 +56,7 @@ Canvas draw_sample_grid(const ComparisonResults& results) {
   for (size_t m = 0; m < results.models.size() && m < s.outputs.size(); ++m)
     rows.push_back(row(results.models[m].name, s.outputs[m]));
   return draw_digit_grid(rows, kSampleGridScale,
-                         "test digits at noise std " + format_sigma(results.noise_std) + ", one input for all models");
+                         "test digits at noise std " + format_number(results.noise_std) + ", one input for all models");
 }
 
 Canvas draw_noise_sweep(const ComparisonResults& results) {
@@ -68,7 +70,7 @@ Canvas draw_noise_sweep(const ComparisonResults& results) {
   for (const QualitySummary& q : results.noisy_sweep) baseline.y.push_back(q.psnr);
   series.push_back(baseline);
   ChartOptions options;
-  options.title = "Test PSNR against the test noise (trained at std " + format_sigma(results.noise_std) + ")";
+  options.title = "Test PSNR against the test noise (trained at std " + format_number(results.noise_std) + ")";
   options.x_label = "noise std of the test input";
   options.y_label = "PSNR (dB)";
   return draw_line_chart(series, options);

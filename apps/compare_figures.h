@@ -18,7 +18,8 @@ Canvas draw_loss_comparison(const ComparisonResults& results);
 Canvas draw_sample_grid(const ComparisonResults& results);
 Canvas draw_noise_sweep(const ComparisonResults& results);
 
-// "0.1", "0.05": a noise level as the report writes it.
-std::string format_sigma(double sigma);
+// A setting or noise level as the report writes it, in its shortest form (printf %g): "0.1",
+// "0.0002", "1e-08"; "n/a" for NaN (a figure not measured).
+std::string format_number(double value);
 
 }  // namespace dae

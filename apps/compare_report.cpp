@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "apps/compare_figures.h"
+#include "apps/memory_usage.h"
 
 namespace dae {
 
@@ -32,16 +33,8 @@ std::string grouped(double value) {
   return (value < 0 ? "-" : "") + out;
 }
 
-std::string scientific(double value) {
-  if (std::isnan(value)) return "n/a";
-  char text[32];
-  std::snprintf(text, sizeof text, "%g", value);
-  return text;
-}
-
 std::string percent(double fraction) { return fixed(100 * fraction, 2) + "%"; }
 std::string points(double fraction_difference) { return signed_fixed(100 * fraction_difference, 2) + " points"; }
-std::string mebibytes(double bytes) { return fixed(bytes / (1024.0 * 1024.0), 1) + " MiB"; }
 std::string mse_text(double mse) { return fixed(mse, 6); }
 std::string db(double psnr) { return fixed(psnr, 2) + " dB"; }
 
@@ -53,8 +46,8 @@ std::string join(const std::vector<std::string>& parts, const std::string& separ
 
 std::string peak_memory(const ModelComparison& m) {
   if (std::isnan(m.peak_host_bytes)) return "n/a";
-  std::string text = "host " + mebibytes(m.peak_host_bytes);
-  if (!std::isnan(m.peak_device_bytes)) text += ", device " + mebibytes(m.peak_device_bytes);
+  std::string text = "host " + format_bytes(m.peak_host_bytes);
+  if (!std::isnan(m.peak_device_bytes)) text += ", device " + format_bytes(m.peak_device_bytes);
   return text;
 }
 
@@ -99,7 +92,7 @@ void add_setup(Report& report, const ComparisonResults& r) {
 void add_results(Report& report, const ComparisonResults& r) {
   report.heading("Results");
   report.paragraph("Measured on " + grouped(static_cast<double>(r.test_count)) + " test images with input noise std " +
-                   format_sigma(r.noise_std) + ", the same noisy images for every model. The last row is the noisy "
+                   format_number(r.noise_std) + ", the same noisy images for every model. The last row is the noisy "
                    "input itself, compared with the clean image: the baseline every denoiser must beat.");
   report.table(comparison_table(r));
 }
@@ -121,13 +114,13 @@ void add_curves_and_samples(Report& report, const ComparisonResults& r) {
   for (const auto& m : r.models) rows += ", " + m.name;
   report.figure("samples.png",
                 "The first test image of each digit. Rows: " + rows + ". Every model got the same noisy input (std " +
-                    format_sigma(r.noise_std) + ").",
+                    format_number(r.noise_std) + ").",
                 draw_sample_grid(r));
 }
 
 void add_sweep(Report& report, const ComparisonResults& r) {
   report.heading("Noise robustness");
-  report.paragraph("Each model, trained at noise std " + format_sigma(r.noise_std) +
+  report.paragraph("Each model, trained at noise std " + format_number(r.noise_std) +
                    ", evaluated on the test set with input noise of each std. At every std the noise is the same "
                    "standard normal draw, scaled. At std 0 the input is the clean image, so the noisy input's "
                    "PSNR is infinite.");
@@ -136,7 +129,7 @@ void add_sweep(Report& report, const ComparisonResults& r) {
     table.header = {"noise std", "noisy input"};
     for (const auto& m : r.models) table.header.push_back(m.name);
     for (size_t s = 0; s < r.sigmas.size(); ++s) {
-      std::vector<std::string> row = {format_sigma(r.sigmas[s]), fixed(value(r.noisy_sweep[s]), decimals)};
+      std::vector<std::string> row = {format_number(r.sigmas[s]), fixed(value(r.noisy_sweep[s]), decimals)};
       for (const auto& m : r.models) row.push_back(fixed(value(m.sweep[s]), decimals));
       table.rows.push_back(row);
     }
@@ -167,7 +160,7 @@ void add_classification(Report& report, const ComparisonResults& r) {
   auto row = [&](const std::string& name, int64_t size, const ClassifierScores& s, bool relative) {
     table.rows.push_back({name, grouped(static_cast<double>(size)), percent(s.probe_accuracy),
                           relative ? points(s.probe_accuracy - r.pixels.probe_accuracy) : "", percent(s.knn_accuracy),
-                          relative ? points(s.knn_accuracy - r.pixels.knn_accuracy) : "", scientific(s.probe_l2),
+                          relative ? points(s.knn_accuracy - r.pixels.knn_accuracy) : "", format_number(s.probe_l2),
                           std::to_string(s.probe_iterations)});
   };
   row("raw pixels", 784, r.pixels, false);
@@ -177,7 +170,7 @@ void add_classification(Report& report, const ComparisonResults& r) {
 
 void add_per_class(Report& report, const ComparisonResults& r) {
   report.heading("Per-class test MSE");
-  report.paragraph("Test MSE at noise std " + format_sigma(r.noise_std) + " over the test images of each digit.");
+  report.paragraph("Test MSE at noise std " + format_number(r.noise_std) + " over the test images of each digit.");
   ReportTable table;
   table.header = {"digit", "test images", "noisy input"};
   for (const auto& m : r.models) table.header.push_back(m.name);
@@ -194,7 +187,7 @@ std::string sweep_winners(const ComparisonResults& r) {
   std::vector<std::string> parts;
   for (size_t s = 0; s < r.sigmas.size(); ++s) {
     const auto order = ranking(r.models, [&](const ModelComparison& m) { return m.sweep[s].psnr; }, true);
-    parts.push_back("std " + format_sigma(r.sigmas[s]) + ": " + r.models[order[0]].name + " (" +
+    parts.push_back("std " + format_number(r.sigmas[s]) + ": " + r.models[order[0]].name + " (" +
                     db(r.models[order[0]].sweep[s].psnr) + ")");
   }
   return "Best test PSNR at each input noise: " + join(parts, "; ") + ".";
@@ -208,7 +201,7 @@ std::string sweep_against_input(const ComparisonResults& r) {
     for (size_t s = 0; s < r.sigmas.size(); ++s) {
       if (r.sigmas[s] <= 0) continue;
       ++noisy_levels;
-      if (m.sweep[s].psnr > r.noisy_sweep[s].psnr) beaten.push_back(format_sigma(r.sigmas[s]));
+      if (m.sweep[s].psnr > r.noisy_sweep[s].psnr) beaten.push_back(format_number(r.sigmas[s]));
     }
     parts.push_back(m.name + " at " + (beaten.empty() ? "none"
                                        : beaten.size() == noisy_levels ? "every std above 0"
@@ -221,8 +214,8 @@ std::string sweep_degradation(const ComparisonResults& r) {
   const size_t last = r.sigmas.size() - 1;
   std::vector<std::string> parts;
   for (const auto& m : r.models) parts.push_back(m.name + " " + signed_fixed(m.sweep[last].psnr - m.test.psnr, 2) + " dB");
-  return "Test PSNR from the training noise (std " + format_sigma(r.noise_std) + ") to std " +
-         format_sigma(r.sigmas[last]) + ": " + join(parts, ", ") + "; the noisy input " +
+  return "Test PSNR from the training noise (std " + format_number(r.noise_std) + ") to std " +
+         format_number(r.sigmas[last]) + ": " + join(parts, ", ") + "; the noisy input " +
          signed_fixed(r.noisy_sweep[last].psnr - r.noisy_test.psnr, 2) + " dB.";
 }
 
@@ -311,7 +304,7 @@ ReportTable comparison_table(const ComparisonResults& r) {
 std::vector<std::string> comparison_findings(const ComparisonResults& r) {
   std::vector<std::string> findings;
   if (r.models.empty()) return findings;
-  const std::string at = " at noise std " + format_sigma(r.noise_std);
+  const std::string at = " at noise std " + format_number(r.noise_std);
   findings.push_back(winner_sentence(r.models, "test PSNR" + at, [](const ModelComparison& m) { return m.test.psnr; },
                                      db, " dB", 2) +
                      "; the noisy input scores " + db(r.noisy_test.psnr) + ".");
