@@ -28,7 +28,7 @@ TrainingRun::TrainingRun(const TrainingConfig& config, const MnistData& data, in
   DAE_CHECK(train_.count() >= config.batch_size,
             "the training set has " << train_.count() << " images, fewer than one batch of "
                                     << config.batch_size << " (lower --batch-size or raise --train-limit)");
-  Generator init_generator(config.seed);
+  TorchCpuGenerator init_generator(config.seed);
   model_ = make_autoencoder(config.model, init_generator);
   model_->to(device);
   model_->train();

@@ -1,7 +1,7 @@
-// The random numbers of a run that are not noise: weight initialization and the shuffling
-// of each epoch. Philox4x32-10 on a running counter, so the whole state is two integers
-// (seed, counter) that a checkpoint stores to make a resumed run draw exactly what an
-// uninterrupted one would.
+// The random numbers of a run that are neither noise nor weight initialization (which draws
+// as PyTorch does, core/torch_cpu_generator.h): the shuffling of each epoch, and test data.
+// Philox4x32-10 on a running counter, so the whole state is two integers (seed, counter)
+// that a checkpoint stores to make a resumed run draw exactly what an uninterrupted one would.
 #pragma once
 
 #include <cstdint>

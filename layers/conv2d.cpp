@@ -7,7 +7,7 @@
 namespace dae {
 
 Conv2d::Conv2d(int64_t in_channels, int64_t out_channels, int64_t kernel_size,
-               const ConvOptions& options, Generator& generator)
+               const ConvOptions& options, TorchCpuGenerator& generator)
     : options_(options) {
   DAE_CHECK(options.output_padding == 0, "Conv2d has no output_padding");
   Tensor weight, bias;
@@ -22,7 +22,7 @@ Tensor Conv2d::forward(const Tensor& x) {
 }
 
 ConvTranspose2d::ConvTranspose2d(int64_t in_channels, int64_t out_channels, int64_t kernel_size,
-                                 const ConvOptions& options, Generator& generator)
+                                 const ConvOptions& options, TorchCpuGenerator& generator)
     : options_(options) {
   Tensor weight, bias;
   init_weight_and_bias(Shape{in_channels, out_channels, kernel_size, kernel_size}, out_channels,

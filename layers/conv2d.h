@@ -2,7 +2,7 @@
 // nn.ConvTranspose2d(in, out, kernel_size, stride, padding, output_padding), square kernels.
 #pragma once
 
-#include "core/random.h"
+#include "core/torch_cpu_generator.h"
 #include "layers/module.h"
 
 namespace dae {
@@ -16,7 +16,7 @@ struct ConvOptions {
 class Conv2d : public Module {
  public:
   Conv2d(int64_t in_channels, int64_t out_channels, int64_t kernel_size, const ConvOptions& options,
-         Generator& generator);
+         TorchCpuGenerator& generator);
   Tensor forward(const Tensor& x) override;
 
  private:
@@ -27,7 +27,7 @@ class Conv2d : public Module {
 class ConvTranspose2d : public Module {
  public:
   ConvTranspose2d(int64_t in_channels, int64_t out_channels, int64_t kernel_size,
-                  const ConvOptions& options, Generator& generator);
+                  const ConvOptions& options, TorchCpuGenerator& generator);
   Tensor forward(const Tensor& x) override;
 
  private:

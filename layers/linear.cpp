@@ -5,7 +5,7 @@
 
 namespace dae {
 
-Linear::Linear(int64_t in_features, int64_t out_features, Generator& generator) {
+Linear::Linear(int64_t in_features, int64_t out_features, TorchCpuGenerator& generator) {
   Tensor weight, bias;
   init_weight_and_bias(Shape{out_features, in_features}, out_features, generator, weight, bias);
   weight_ = register_parameter("weight", weight);

@@ -30,7 +30,7 @@ const std::vector<std::string>& autoencoder_names() {
   return names;
 }
 
-std::shared_ptr<Autoencoder> make_autoencoder(const std::string& name, Generator& generator) {
+std::shared_ptr<Autoencoder> make_autoencoder(const std::string& name, TorchCpuGenerator& generator) {
   if (name == "linear") return make_linear_autoencoder(generator);
   if (name == "mlp") return make_mlp_autoencoder(generator);
   if (name == "conv") return make_conv_autoencoder(generator);

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "core/random.h"
+#include "core/torch_cpu_generator.h"
 #include "layers/module.h"
 
 namespace dae {
@@ -31,11 +31,11 @@ class Autoencoder : public Module {
 };
 
 // "linear", "mlp" or "conv"; weights drawn from `generator` as PyTorch would (layers/init.h).
-std::shared_ptr<Autoencoder> make_autoencoder(const std::string& name, Generator& generator);
+std::shared_ptr<Autoencoder> make_autoencoder(const std::string& name, TorchCpuGenerator& generator);
 const std::vector<std::string>& autoencoder_names();
 
-std::shared_ptr<Autoencoder> make_linear_autoencoder(Generator& generator);
-std::shared_ptr<Autoencoder> make_mlp_autoencoder(Generator& generator);
-std::shared_ptr<Autoencoder> make_conv_autoencoder(Generator& generator);
+std::shared_ptr<Autoencoder> make_linear_autoencoder(TorchCpuGenerator& generator);
+std::shared_ptr<Autoencoder> make_mlp_autoencoder(TorchCpuGenerator& generator);
+std::shared_ptr<Autoencoder> make_conv_autoencoder(TorchCpuGenerator& generator);
 
 }  // namespace dae

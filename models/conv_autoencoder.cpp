@@ -24,7 +24,7 @@ namespace dae {
 namespace {
 
 // Conv2d(in, out, 3, padding 1), ReLU, BatchNorm2d(out): the study's repeated block.
-void add_conv_relu_bn(Sequential& s, int64_t in, int64_t out, Generator& g) {
+void add_conv_relu_bn(Sequential& s, int64_t in, int64_t out, TorchCpuGenerator& g) {
   s.add(std::make_shared<Conv2d>(in, out, 3, ConvOptions{1, 1, 0}, g))
       .add(std::make_shared<ReLU>())
       .add(std::make_shared<BatchNorm2d>(out));
@@ -32,7 +32,7 @@ void add_conv_relu_bn(Sequential& s, int64_t in, int64_t out, Generator& g) {
 
 }  // namespace
 
-std::shared_ptr<Autoencoder> make_conv_autoencoder(Generator& g) {
+std::shared_ptr<Autoencoder> make_conv_autoencoder(TorchCpuGenerator& g) {
   auto encoder_layer1 = std::make_shared<Sequential>();
   add_conv_relu_bn(*encoder_layer1, 1, 16, g);
   add_conv_relu_bn(*encoder_layer1, 16, 32, g);

@@ -9,7 +9,7 @@
 
 namespace dae {
 
-std::shared_ptr<Autoencoder> make_mlp_autoencoder(Generator& g) {
+std::shared_ptr<Autoencoder> make_mlp_autoencoder(TorchCpuGenerator& g) {
   auto encoder = std::make_shared<Sequential>();
   encoder->add(std::make_shared<Linear>(784, 256, g))
       .add(std::make_shared<ReLU>())

@@ -11,7 +11,6 @@
 
 #include "core/adam.h"
 #include "core/ops.h"
-#include "core/random.h"
 #include "cuda_compare.h"
 #include "models/autoencoder.h"
 
@@ -36,7 +35,7 @@ float train_step(Autoencoder& model, Adam& optimizer, const Tensor& noisy, const
 
 void check_training_matches(const std::string& name, int64_t batch) {
   test::require_gpu();
-  Generator cpu_init(kModelSeed), gpu_init(kModelSeed);
+  TorchCpuGenerator cpu_init(kModelSeed), gpu_init(kModelSeed);
   const auto cpu_model = make_autoencoder(name, cpu_init);
   const auto gpu_model = make_autoencoder(name, gpu_init);
   gpu_model->to(Device::CUDA);  // before its Adam, which gathers the parameters where they are

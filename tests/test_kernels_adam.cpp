@@ -140,7 +140,7 @@ TEST_CASE("Adam resumed from a step count uses that step's bias corrections", "[
 }
 
 TEST_CASE("Adam keeps the parameters' handles and makes their gradients views of one buffer", "[kernels][adam]") {
-  Generator generator(4);
+  TorchCpuGenerator generator(4);
   Linear layer(6, 3, generator);
   const std::vector<Tensor> params = layer.parameters();  // weight [3, 6], bias [3]
   const Tensor weight_handle = layer.named_parameters()[0].second;

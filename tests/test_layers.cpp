@@ -24,7 +24,7 @@ using Catch::Contains;
 namespace {
 
 // Sequential(Linear(5, 4), ReLU, Sequential(Conv2d(1, 3, 3), BatchNorm2d(3)))
-std::shared_ptr<Sequential> nested_model(Generator& g) {
+std::shared_ptr<Sequential> nested_model(TorchCpuGenerator& g) {
   auto inner = std::make_shared<Sequential>();
   inner->add(std::make_shared<Conv2d>(1, 3, 3, ConvOptions{}, g)).add(std::make_shared<BatchNorm2d>(3));
   auto outer = std::make_shared<Sequential>();
@@ -70,7 +70,7 @@ Tensor input(const Shape& shape, uint32_t seed) {
 }  // namespace
 
 TEST_CASE("state_dict names compose like PyTorch's", "[layers]") {
-  Generator g(1);
+  TorchCpuGenerator g(1);
   auto model = nested_model(g);
   const std::map<std::string, std::vector<int64_t>> expected{
       {"0.weight", {4, 5}},           {"0.bias", {4}},
@@ -97,7 +97,7 @@ TEST_CASE("state_dict names compose like PyTorch's", "[layers]") {
 }
 
 TEST_CASE("layers count their parameters as PyTorch does", "[layers]") {
-  Generator g(2);
+  TorchCpuGenerator g(2);
   CHECK(Linear(784, 128, g).parameter_count() == 784 * 128 + 128);
   CHECK(Conv2d(16, 32, 3, ConvOptions{1, 1, 0}, g).parameter_count() == 32 * 16 * 9 + 32);
   CHECK(ConvTranspose2d(256, 128, 3, ConvOptions{2, 1, 1}, g).parameter_count() == 256 * 128 * 9 + 128);
@@ -115,7 +115,7 @@ TEST_CASE("default initialization is uniform within 1/sqrt(fan_in)", "[layers]")
     std::shared_ptr<Module> layer;
     int64_t fan_in;
   };
-  Generator g(3);
+  TorchCpuGenerator g(3);
   const std::vector<Case> cases{
       {"Linear(37, 5)", std::make_shared<Linear>(37, 5, g), 37},
       {"Conv2d(3, 5, 3)", std::make_shared<Conv2d>(3, 5, 3, ConvOptions{}, g), 3 * 9},
@@ -144,13 +144,37 @@ TEST_CASE("default initialization is uniform within 1/sqrt(fan_in)", "[layers]")
     }
   }
   // The same seed draws the same weights.
-  Generator a(9), b(9);
+  TorchCpuGenerator a(9), b(9);
   CHECK(Linear(7, 3, a).named_parameters()[0].second.to_vector() ==
         Linear(7, 3, b).named_parameters()[0].second.to_vector());
 }
 
+TEST_CASE("initialization draws bit for bit what PyTorch draws from the same seed", "[layers]") {
+  // Expected values from PyTorch 1.13 (printed with %.9g, which round-trips float32):
+  //   torch.manual_seed(7); lin = nn.Linear(3, 2); ct = nn.ConvTranspose2d(2, 1, 2)
+  // Three of these 17 values differ in the last bit when x * (to - from) + from is rounded
+  // twice instead of once (fmaf), and any change to the bounds, the bits taken from each
+  // word or the order of the draws changes them all.
+  TorchCpuGenerator g(7);
+  const Linear linear(3, 2, g);
+  const ConvTranspose2d transposed(2, 1, 2, ConvOptions{}, g);
+  const std::map<std::string, std::vector<float>> expected{
+      {"linear.weight", {0.0403250754f, -0.347792119f, 0.183841825f, 0.181161284f, -0.308580369f,
+                         -0.0865316316f}},
+      {"linear.bias", {-0.338227928f, 0.149806648f}},
+      {"transposed.weight", {-0.134683847f, 0.351268351f, 0.354943156f, 0.0509352088f, -0.213160992f,
+                             -0.293680608f, -0.0549098253f, -0.140714049f}},
+      {"transposed.bias", {0.220380425f}},
+  };
+  std::map<std::string, std::vector<float>> drawn;
+  for (const auto& [name, tensor] : linear.named_parameters()) drawn["linear." + name] = tensor.to_vector();
+  for (const auto& [name, tensor] : transposed.named_parameters())
+    drawn["transposed." + name] = tensor.to_vector();
+  CHECK(drawn == expected);
+}
+
 TEST_CASE("load_state_dict is strict and names every problem", "[layers]") {
-  Generator g(4);
+  TorchCpuGenerator g(4);
   auto source = nested_model(g);
   auto target = nested_model(g);  // other weights
   const safetensors::Dict good = source->state_dict();
@@ -192,7 +216,7 @@ TEST_CASE("load_state_dict is strict and names every problem", "[layers]") {
 }
 
 TEST_CASE("train and eval reach every nested module", "[layers]") {
-  Generator g(5);
+  TorchCpuGenerator g(5);
   auto model = nested_model(g);
   auto inner = std::static_pointer_cast<Sequential>((*model)[2]);
   auto batch_norm = (*inner)[1];
@@ -219,7 +243,7 @@ TEST_CASE("train and eval reach every nested module", "[layers]") {
 }
 
 TEST_CASE("Module::to(CPU) on a CPU module changes nothing", "[layers]") {
-  Generator g(6);
+  TorchCpuGenerator g(6);
   auto model = nested_model(g);
   std::vector<float*> pointers;
   std::vector<std::vector<float>> values;
@@ -241,7 +265,7 @@ TEST_CASE("Module::to(CPU) on a CPU module changes nothing", "[layers]") {
 }
 
 TEST_CASE("zero_grad zeroes every parameter's gradient in place", "[layers]") {
-  Generator g(7);
+  TorchCpuGenerator g(7);
   Linear layer(4, 3, g);
   weighted_sum(layer(random_tensor({2, 4}, 8)), random_values(6, 9)).backward();
   const float* grad_data = layer.parameters()[0].grad().data();
@@ -251,7 +275,7 @@ TEST_CASE("zero_grad zeroes every parameter's gradient in place", "[layers]") {
 }
 
 TEST_CASE("layer gradients match central differences through the layer", "[layers]") {
-  Generator g(10);
+  TorchCpuGenerator g(10);
   SECTION("Linear") {
     Linear layer(13, 7, g);
     check_layer_gradients(layer, input({5, 13}, 11), layer_check_options());

@@ -64,7 +64,7 @@ TEST_CASE("autoencoders map [N, 784] to [N, 784] through their codes", "[models]
       {"linear", {3, 128}}, {"mlp", {3, 128}}, {"conv", {3, 256, 7, 7}}};
   for (const std::string& name : autoencoder_names()) {
     INFO(name);
-    Generator g(1);
+    TorchCpuGenerator g(1);
     auto model = make_autoencoder(name, g);
     CHECK(model->name() == name);
     const Tensor x = random_images(3, 2);
@@ -76,7 +76,7 @@ TEST_CASE("autoencoders map [N, 784] to [N, 784] through their codes", "[models]
     CHECK(finite);
     CHECK_THROWS_WITH((*model)(random_tensor({3, 1, 28, 28}, 3)), Catch::Contains("[N, 784]"));
   }
-  Generator g(1);
+  TorchCpuGenerator g(1);
   CHECK_THROWS_WITH(make_autoencoder("resnet", g), Catch::Contains("resnet"));
 }
 
@@ -84,13 +84,13 @@ TEST_CASE("autoencoders have PyTorch's parameter counts", "[models]") {
   const std::map<std::string, int64_t> counts{{"linear", 201616}, {"mlp", 468368}, {"conv", 771425}};
   for (const auto& [name, count] : counts) {
     INFO(name);
-    Generator g(1);
+    TorchCpuGenerator g(1);
     CHECK(make_autoencoder(name, g)->parameter_count() == count);
   }
 }
 
 TEST_CASE("linear and mlp state_dict keys and shapes", "[models]") {
-  Generator g(1);
+  TorchCpuGenerator g(1);
   const safetensors::Dict linear = make_autoencoder("linear", g)->state_dict();
   std::map<std::string, std::vector<int64_t>> shapes;
   for (const auto& [name, entry] : linear) shapes[name] = entry.shape;
@@ -109,7 +109,7 @@ TEST_CASE("linear and mlp state_dict keys and shapes", "[models]") {
 }
 
 TEST_CASE("conv state_dict: 53 entries with PyTorch's names", "[models]") {
-  Generator g(1);
+  TorchCpuGenerator g(1);
   const safetensors::Dict state = make_autoencoder("conv", g)->state_dict();
   CHECK(state.size() == 53);
   std::set<std::string> keys;
@@ -140,7 +140,7 @@ TEST_CASE("conv state_dict: 53 entries with PyTorch's names", "[models]") {
 TEST_CASE("a few Adam steps on a fixed batch lower the loss", "[models]") {
   for (const std::string& name : autoencoder_names()) {
     SECTION(name) {
-      Generator g(5);
+      TorchCpuGenerator g(5);
       auto model = make_autoencoder(name, g);
       const std::vector<float> losses = train_losses(*model, 4);
       INFO("losses " << Catch::Detail::stringify(losses));
@@ -154,7 +154,7 @@ TEST_CASE("a few Adam steps on a fixed batch lower the loss", "[models]") {
 TEST_CASE("a whole model survives a safetensors round trip bit for bit", "[models][safetensors]") {
   for (const std::string& name : autoencoder_names()) {
     INFO(name);
-    Generator first_seed(1), other_seed(2);
+    TorchCpuGenerator first_seed(1), other_seed(2);
     auto model = make_autoencoder(name, first_seed);
     const Tensor images = random_images(3, 11);
     model->forward(images);  // one training-mode pass: BatchNorm buffers and counters move off their initial values
