@@ -19,9 +19,8 @@ int64_t parse_integer(const std::string& flag, const std::string& text, int64_t 
   errno = 0;
   char* end = nullptr;
   const long long value = std::strtoll(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || errno == ERANGE)
-    usage_error(flag + ": expected an integer, got '" + text + "'");
-  if (value < min || value > max) {
+  if (text.empty() || *end != '\0') usage_error(flag + ": expected an integer, got '" + text + "'");
+  if (errno == ERANGE || value < min || value > max) {
     usage_error(flag + ": expected a value in [" + std::to_string(min) + ", " + std::to_string(max) +
                 "], got " + text);
   }

@@ -100,6 +100,8 @@ TEST_CASE("options: bad values are usage errors naming the flag", "[app][options
       {{"conv", "--batch-size", "0"}, "--batch-size: expected a value in [1, 60000], got 0"},
       {{"conv", "--batch-size"}, "--batch-size: missing value"},
       {{"conv", "--epochs", "3x"}, "--epochs: expected an integer, got '3x'"},
+      {{"conv", "--seed", "18446744073709551616"},
+       "--seed: expected a value in [0, 9223372036854775807], got 18446744073709551616"},
       {{"conv", "--lr", "-1e-3"}, "--lr: expected a value in (0, 10], got -1e-3"},
       {{"conv", "--lr", "nan"}, "--lr: expected a finite number, got nan"},
       {{"conv", "--noise-std", "inf"}, "--noise-std: expected a finite number"},
