@@ -71,7 +71,7 @@ const std::vector<OptionSpec>& option_specs() {
        [](Options& o, const std::string& v) { o.lr = parse_real("--lr", v, 0.0, 10.0, false); }},
       {"--noise-std", "X", "std of the Gaussian noise added to the input (default 0.1)",
        [](Options& o, const std::string& v) { o.noise_std = parse_real("--noise-std", v, 0.0, 10.0, true); }},
-      {"--seed", "N", "seed of the weights, the shuffles and the noise (default 0)",
+      {"--seed", "N", "seed of the weights (as torch.manual_seed), the shuffles and the noise (default 0)",
        [](Options& o, const std::string& v) {
          o.seed = static_cast<uint64_t>(parse_integer("--seed", v, 0, INT64_MAX));
        }},
