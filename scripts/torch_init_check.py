@@ -25,8 +25,7 @@ def initial_state(binary, model, seed, data_dir, folder):
     subprocess.run([binary, model, "--seed", str(seed), "--epochs", "0", "--save", path, "--device", "cpu",
                     "--train-limit", "256", "--test-limit", "16", "--data", data_dir, "--out", folder],
                    check=True, capture_output=True)
-    return {k: v for k, v in torch_interop.read_safetensors(path).items()
-            if not k.startswith(("optimizer.", "trainer."))}
+    return torch_interop.read_state_dict(path)
 
 
 def main():

@@ -68,11 +68,16 @@ def write_safetensors(path, tensors, metadata):
         f.write(struct.pack("<Q", len(text)) + text + b"".join(chunks))
 
 
+def read_state_dict(path):
+    """The model's entries of a mnist-dae checkpoint (training state dropped) or of any
+    safetensors state_dict, as numpy arrays by name."""
+    return {k: v for k, v in read_safetensors(path).items() if not k.startswith(("optimizer.", "trainer."))}
+
+
 def load_model(name, path):
-    """The PyTorch model `name` with the weights of a mnist-dae checkpoint (training state
-    dropped) or any safetensors state_dict, strictly loaded, in eval mode; and its forward."""
-    state = {k: torch.from_numpy(v) for k, v in read_safetensors(path).items()
-             if not k.startswith(("optimizer.", "trainer."))}
+    """The PyTorch model `name` with the weights of read_state_dict(path), strictly loaded, in
+    eval mode; and its forward."""
+    state = {k: torch.from_numpy(v) for k, v in read_state_dict(path).items()}
     model, forward = torch_models.make(name)
     model.load_state_dict(state, strict=True)
     model.eval()
