@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "apps/device_setup.h"
-#include "apps/epoch_loop.h"
-#include "apps/training_run.h"
+#include "apps/option_mapping.h"
+#include "apps/training/training_run.h"
 #include "core/atomic_file.h"
 #include "core/profiler.h"
 
@@ -25,17 +25,15 @@ struct BenchResult {
   double flops_per_step = 0, bytes_per_step = 0;
 };
 
-MnistData synthetic_data(int64_t train_count, uint64_t seed) {
-  Generator generator(seed);
-  MnistData data;
-  for (MnistSplit* split : {&data.train, &data.test}) {
-    split->count = split == &data.train ? train_count : 1;
-    split->rows = split->cols = 28;
-    split->images.resize(static_cast<size_t>(split->count * 784));
-    for (uint8_t& pixel : split->images) pixel = static_cast<uint8_t>(generator.next_u32() >> 24);
-    split->labels.assign(static_cast<size_t>(split->count), 0);
-  }
-  return data;
+// `count` random images on `device`.
+std::shared_ptr<const DeviceDataset> synthetic_split(int64_t count, Generator& generator, Device device) {
+  MnistSplit split;
+  split.count = count;
+  split.rows = split.cols = kMnistSide;
+  split.images.resize(static_cast<size_t>(count * kMnistPixels));
+  for (uint8_t& pixel : split.images) pixel = static_cast<uint8_t>(generator.next_u32() >> 24);
+  split.labels.assign(static_cast<size_t>(count), 0);
+  return std::make_shared<const DeviceDataset>(split, 0, device);
 }
 
 double run_steps(TrainingRun& run, const Storage& order, int64_t steps) {
@@ -64,7 +62,9 @@ void print_profile(int64_t steps, double step_seconds) {
 }
 
 BenchResult bench_model(const Options& options, const std::string& model, Device device) {
-  TrainingRun run(training_config(options, model), synthetic_data(options.batch_size * options.steps, options.seed), 0, 0, device);
+  Generator generator(options.seed);
+  const auto train = synthetic_split(options.batch_size * options.steps, generator, device);
+  TrainingRun run(training_config(options, model), train, synthetic_split(1, generator, device));
   const auto order = run.train_set().upload_order(identity_order(run.train_set().count()));
 
   if (options.warmup > 0) run_steps(run, *order, std::min(options.warmup, options.steps));

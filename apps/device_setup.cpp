@@ -1,6 +1,9 @@
 #include "apps/device_setup.h"
 
+#include <cblas.h>
+
 #include <cstdio>
+#include <fstream>
 #include <string>
 
 #include "core/error.h"
@@ -31,6 +34,33 @@ Device resolve_device(DeviceChoice choice, std::string& why) {
   return Device::CPU;
 }
 
+std::string compiler() {
+#if defined(__clang__)
+  return std::string("Clang ") + __clang_version__;
+#elif defined(__GNUC__)
+  return std::string("GCC ") + __VERSION__;
+#else
+  return "an unknown compiler";
+#endif
+}
+
+std::string cpu_model() {
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  for (std::string line; std::getline(cpuinfo, line);) {
+    if (line.rfind("model name", 0) != 0) continue;
+    const size_t colon = line.find(':');
+    if (colon != std::string::npos) return line.substr(line.find_first_not_of(' ', colon + 1));
+  }
+  return "unknown CPU";
+}
+
+// What the OpenBLAS library linked in says of itself: "OpenBLAS 0.3.21 DYNAMIC_ARCH ... Haswell MAX_THREADS=64".
+std::string openblas_description() {
+  std::string config = openblas_get_config();
+  const size_t first = config.find_first_not_of(' '), last = config.find_last_not_of(' ');
+  return first == std::string::npos ? "OpenBLAS (no version given)" : config.substr(first, last - first + 1);
+}
+
 }  // namespace
 
 Device set_up_device(const Options& options) {
@@ -43,6 +73,19 @@ Device set_up_device(const Options& options) {
     std::printf("  math     fp32%s\n", options.tf32 ? " with TF32 tensor cores (--tf32)" : ", TF32 off");
   std::printf("  threads  %d CPU threads (OpenMP + OpenBLAS)\n", cpu_threads());
   return device;
+}
+
+MachineDescription describe_machine(Device device, bool tf32) {
+  MachineDescription machine;
+  machine.device = device == Device::CUDA ? "cuda, " + cuda_status().reason
+                                          : "cpu, " + cpu_model() + ", " + std::to_string(cpu_threads()) +
+                                                " threads (OpenMP and OpenBLAS)";
+  machine.precision = device == Device::CUDA && tf32
+                          ? "float32 storage; TF32 tensor-core math in cuBLAS and cuDNN (--tf32)"
+                          : "float32 throughout" + std::string(device == Device::CUDA ? ", TF32 off" : "");
+  machine.software = "built with " + compiler() + " (C++" + std::to_string(__cplusplus / 100 % 100) +
+                     "); CUDA backend: " + cuda_build_description() + "; " + openblas_description();
+  return machine;
 }
 
 }  // namespace dae

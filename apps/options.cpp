@@ -78,7 +78,8 @@ const std::vector<OptionSpec>& option_specs() {
       {"--device", "auto|cpu|cuda", "where to train; auto picks CUDA when a GPU answers (default auto)",
        [](Options& o, const std::string& v) {
          const std::string d = parse_choice("--device", v, {"auto", "cpu", "cuda"});
-         o.device = d == "cpu" ? DeviceChoice::CPU : d == "cuda" ? DeviceChoice::CUDA : DeviceChoice::Auto;
+         for (DeviceChoice choice : {DeviceChoice::Auto, DeviceChoice::CPU, DeviceChoice::CUDA})
+           if (d == device_choice_name(choice)) o.device = choice;
        }},
       {"--threads", "N", "CPU threads for OpenMP and OpenBLAS (default: every core)",
        [](Options& o, const std::string& v) { o.threads = static_cast<int>(parse_integer("--threads", v, 1, 1024)); }},
@@ -182,6 +183,15 @@ Options parse_options(const std::vector<std::string>& args) {
   if (options.model == "all" && (!options.load_path.empty() || !options.save_path.empty()))
     usage_error("--load and --save name one model's file: use them with linear, mlp or conv");
   return options;
+}
+
+const char* device_choice_name(DeviceChoice choice) {
+  switch (choice) {
+    case DeviceChoice::CPU: return "cpu";
+    case DeviceChoice::CUDA: return "cuda";
+    case DeviceChoice::Auto: break;
+  }
+  return "auto";
 }
 
 std::vector<std::string> models_of(const Options& options) {

@@ -51,6 +51,8 @@ struct Options {
 };
 
 Options parse_options(const std::vector<std::string>& args);
+// "auto", "cpu", "cuda": the --device values.
+const char* device_choice_name(DeviceChoice choice);
 std::string usage_text();
 
 // The models a command works on: {"conv"} for "conv", all three for "all".

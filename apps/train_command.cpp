@@ -1,14 +1,16 @@
 #include "apps/train_command.h"
 
 #include <cstdio>
+#include <memory>
 #include <sstream>
 
-#include "apps/checkpoint.h"
+#include "apps/console.h"
 #include "apps/device_setup.h"
-#include "apps/epoch_loop.h"
-#include "apps/image_metrics.h"
-#include "apps/memory_usage.h"
-#include "apps/run_outputs.h"
+#include "apps/evaluation/image_metrics.h"
+#include "apps/option_mapping.h"
+#include "apps/report/output_dir.h"
+#include "apps/report/run_outputs.h"
+#include "apps/training/checkpoint.h"
 #include "core/atomic_file.h"
 #include "core/device.h"
 #include "core/error.h"
@@ -25,28 +27,31 @@ struct ModelSummary {
   double mean_images_per_second = 0;
 };
 
-ModelSummary train_model(const Options& options, const std::string& model, const MnistData& data,
-                         Device device) {
+// The data sets every model of the command trains and is evaluated on, on the device.
+struct SharedData {
+  std::shared_ptr<const DeviceDataset> train, test;
+};
+
+ModelSummary train_model(const Options& options, const std::string& model, const SharedData& data) {
   const std::string out_dir = output_dir_for(options, model);
   prepare_output_dir(out_dir);
-  TrainingRun run(training_config(options, model), data, options.train_limit, options.test_limit, device);
+  TrainingRun run(training_config(options, model), data.train, data.test);
   if (!options.load_path.empty()) {
     const bool resumed = load_checkpoint(run, options.load_path);
-    std::printf("loaded %s (%s, %lld epochs done)\n", options.load_path.c_str(),
-                resumed ? "weights and training state" : "weights only",
-                static_cast<long long>(run.epochs_done()));
+    print_loaded(options.load_path, resumed, run.epochs_done());
   }
   std::printf("%s; output in %s\n", describe_run(run).c_str(), out_dir.c_str());
   std::fflush(stdout);
 
   const std::string checkpoint = out_dir + "/" + model + ".safetensors";
+  const int64_t epochs_before = run.epochs_done();
   std::vector<StepLoss> logged;
-  ModelSummary summary{model, run.model().parameter_count(), {}, 0, 0};
-  summary.train_seconds = train_epochs(run, options.epochs, logged, [&] {
-    save_checkpoint(run, checkpoint);
-    write_epochs_csv(out_dir + "/epochs.csv", run.history());
-    if (options.log_every > 0) write_steps_csv(out_dir + "/steps.csv", logged);
-  });
+  run.train_epochs(options.epochs, console_observer(run, epochs_before + options.epochs, logged, [&] {
+                     save_checkpoint(run, checkpoint);
+                     write_epochs_csv(out_dir + "/epochs.csv", run.history());
+                     if (options.log_every > 0) write_steps_csv(out_dir + "/steps.csv", logged);
+                   }));
+  ModelSummary summary{model, run.model().parameter_count(), {}, training_seconds(run, epochs_before), 0};
   if (options.epochs == 0) {
     EpochResult evaluation;
     evaluation.epoch = run.epochs_done();
@@ -63,11 +68,8 @@ ModelSummary train_model(const Options& options, const std::string& model, const
   if (!run.history().empty()) write_loss_png(out_dir + "/" + model + "-loss.png", model, run.history());
   if (!options.save_path.empty()) save_weights(run.model(), options.save_path);
 
-  std::printf("done: %.1f s of training, %.0f img/s on average; peak memory: host %s",
-              summary.train_seconds, summary.mean_images_per_second,
-              format_bytes(host_peak_rss_bytes()).c_str());
-  if (device == Device::CUDA) std::printf(", device %s", format_bytes(static_cast<double>(cuda_peak_memory_bytes())).c_str());
-  std::printf("\n\n");
+  std::printf("done: %.1f s of training, %.0f img/s on average; peak memory: %s\n\n", summary.train_seconds,
+              summary.mean_images_per_second, peak_memory_text(data.train->device()).c_str());
   return summary;
 }
 
@@ -96,12 +98,13 @@ int run_train_command(const Options& options) {
   std::printf("mnist_dae: %s\n", options.command.c_str());
   const Device device = set_up_device(options);
   print_recipe(options);
-  const MnistData data = load_mnist(options.data_dir);
-  print_data(options, data);
+  const MnistData mnist = load_mnist(options.data_dir);
+  print_data(options, mnist);
+  const SharedData data{std::make_shared<const DeviceDataset>(mnist.train, options.train_limit, device),
+                        std::make_shared<const DeviceDataset>(mnist.test, options.test_limit, device)};
 
   std::vector<ModelSummary> summaries;
-  for (const std::string& model : models_of(options))
-    summaries.push_back(train_model(options, model, data, device));
+  for (const std::string& model : models_of(options)) summaries.push_back(train_model(options, model, data));
   if (options.model == "all") {
     const std::string table = comparison_table(summaries);
     const std::string path = (options.out_dir.empty() ? "runs" : options.out_dir) + "/comparison.md";

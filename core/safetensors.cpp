@@ -16,6 +16,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/shape.h"
 
 // Tensor bytes are copied between files and host arrays as they are, which gives the format's
 // little-endian layout only on a little-endian host (x86-64, ARM64 as configured by Linux).
@@ -48,22 +49,14 @@ const DTypeInfo& info(DType dtype) {
   DAE_THROW("unknown safetensors DType " << static_cast<int>(dtype));
 }
 
-std::string shape_string(const std::vector<int64_t>& shape) {
-  std::ostringstream out;
-  out << '[';
-  for (size_t i = 0; i < shape.size(); ++i) out << (i ? ", " : "") << shape[i];
-  out << ']';
-  return out.str();
-}
-
 // Bytes a tensor of this shape takes. A negative dimension or a count past 64 bits would wrap
 // the arithmetic and let a tiny buffer pass for a huge tensor, so both throw (`where` first).
 uint64_t byte_count(const std::vector<int64_t>& shape, DType dtype, const std::string& where) {
   uint64_t bytes = dtype_size(dtype);
   for (int64_t dim : shape) {
-    DAE_CHECK(dim >= 0, where << ": negative dimension in shape " << shape_string(shape));
+    DAE_CHECK(dim >= 0, where << ": negative dimension in shape " << dims_text(shape));
     DAE_CHECK(!__builtin_mul_overflow(bytes, static_cast<uint64_t>(dim), &bytes),
-              where << ": shape " << shape_string(shape) << " of " << dtype_name(dtype)
+              where << ": shape " << dims_text(shape) << " of " << dtype_name(dtype)
                     << " has a byte count that overflows 64 bits");
   }
   return bytes;
@@ -73,7 +66,7 @@ void check_bytes_match_shape(const Entry& entry, const std::string& where) {
   const uint64_t expected = byte_count(entry.shape, entry.dtype, where);
   DAE_CHECK(entry.bytes.size() == expected,
             where << ": holds " << entry.bytes.size() << " bytes but shape "
-                  << shape_string(entry.shape) << " of " << dtype_name(entry.dtype) << " needs "
+                  << dims_text(entry.shape) << " of " << dtype_name(entry.dtype) << " needs "
                   << expected);
 }
 

@@ -29,10 +29,12 @@ bool Shape::operator==(const Shape& other) const {
   return true;
 }
 
-std::string Shape::str() const {
+std::string Shape::str() const { return dims_text(to_vector()); }
+
+std::string dims_text(const std::vector<int64_t>& dims) {
   std::ostringstream out;
   out << '[';
-  for (int i = 0; i < rank_; ++i) out << (i ? ", " : "") << dims_[static_cast<size_t>(i)];
+  for (size_t i = 0; i < dims.size(); ++i) out << (i ? ", " : "") << dims[i];
   out << ']';
   return out.str();
 }

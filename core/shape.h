@@ -34,4 +34,7 @@ class Shape {
 
 std::ostream& operator<<(std::ostream& out, const Shape& shape);
 
+// Dimensions of any number as error messages write them: "[37, 16, 28, 28]".
+std::string dims_text(const std::vector<int64_t>& dims);
+
 }  // namespace dae

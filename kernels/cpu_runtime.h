@@ -33,7 +33,3 @@ constexpr int64_t kParallelMinElements = int64_t{1} << 20;
 #else
 #define DAE_CPU_CLONES
 #endif
-
-namespace dae::cpu {
-
-}  // namespace dae::cpu

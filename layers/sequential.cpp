@@ -2,10 +2,6 @@
 
 namespace dae {
 
-Sequential::Sequential(std::vector<std::shared_ptr<Module>> layers) {
-  for (auto& layer : layers) add(std::move(layer));
-}
-
 Sequential& Sequential::add(std::shared_ptr<Module> layer) {
   return add(std::to_string(layers_.size()), std::move(layer));
 }

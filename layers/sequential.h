@@ -13,7 +13,6 @@ namespace dae {
 class Sequential : public Module {
  public:
   Sequential() = default;
-  explicit Sequential(std::vector<std::shared_ptr<Module>> layers);
   Tensor forward(const Tensor& x) override;
 
   // Appends a layer named by its position / by `name`; returns the sequence for chaining.

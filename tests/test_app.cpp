@@ -11,9 +11,9 @@
 #include <limits>
 #include <sstream>
 
-#include "apps/checkpoint.h"
+#include "apps/training/checkpoint.h"
 #include "apps/options.h"
-#include "apps/training_run.h"
+#include "apps/training/training_run.h"
 #include "core/safetensors.h"
 #include "tests/test_support.h"
 
@@ -42,6 +42,12 @@ bool have_mnist() { return std::filesystem::exists(std::string(DAE_MNIST_DIR) + 
 const dae::MnistData& mnist() {
   static const dae::MnistData data = dae::load_mnist(DAE_MNIST_DIR);
   return data;
+}
+
+// A run on the first `train_limit` training and `test_limit` test images of MNIST, on the CPU.
+dae::TrainingRun make_run(const dae::TrainingConfig& config, int64_t train_limit, int64_t test_limit) {
+  return dae::TrainingRun(config, std::make_shared<const dae::DeviceDataset>(mnist().train, train_limit, dae::Device::CPU),
+                          std::make_shared<const dae::DeviceDataset>(mnist().test, test_limit, dae::Device::CPU));
 }
 
 dae::TrainingConfig small_config(const std::string& model) {
@@ -206,18 +212,18 @@ TEST_CASE("resume is exact: 2 epochs equal 1 epoch, checkpoint, load, 1 epoch", 
   if (model == "conv") config.batch_size = 8;  // keeps the CPU run short; BatchNorm buffers and counters included
   TempDir dir;
 
-  dae::TrainingRun straight(config, mnist(), train_limit, test_limit, dae::Device::CPU);
+  dae::TrainingRun straight = make_run(config, train_limit, test_limit);
   straight.train_epoch({});
   straight.train_epoch({});
 
   {
-    dae::TrainingRun first_half(config, mnist(), train_limit, test_limit, dae::Device::CPU);
+    dae::TrainingRun first_half = make_run(config, train_limit, test_limit);
     first_half.train_epoch({});
     dae::save_checkpoint(first_half, dir.file("half.safetensors"));
   }
   dae::TrainingConfig other_seed = config;
   other_seed.seed = 99;  // weights, shuffle and noise must all come from the checkpoint, not the seed
-  dae::TrainingRun resumed(other_seed, mnist(), train_limit, test_limit, dae::Device::CPU);
+  dae::TrainingRun resumed = make_run(other_seed, train_limit, test_limit);
   REQUIRE(dae::load_checkpoint(resumed, dir.file("half.safetensors")));
   resumed.train_epoch({});
 
@@ -242,10 +248,10 @@ TEST_CASE("loading a checkpoint of another model fails naming the file and the m
     return;
   }
   TempDir dir;
-  dae::TrainingRun linear(small_config("linear"), mnist(), 64, 16, dae::Device::CPU);
+  dae::TrainingRun linear = make_run(small_config("linear"), 64, 16);
   dae::save_checkpoint(linear, dir.file("linear.safetensors"));
   dae::save_weights(linear.model(), dir.file("linear-weights.safetensors"));
-  dae::TrainingRun mlp(small_config("mlp"), mnist(), 64, 16, dae::Device::CPU);
+  dae::TrainingRun mlp = make_run(small_config("mlp"), 64, 16);
   REQUIRE_ERROR(dae::load_checkpoint(mlp, dir.file("linear.safetensors")), "linear.safetensors",
                 "holds a 'linear' model, not 'mlp'");
 
@@ -268,7 +274,7 @@ TEST_CASE("a loss that turns NaN stops training with a clear message", "[app][tr
     WARN("MNIST not found in " DAE_MNIST_DIR "; skipping");
     return;
   }
-  dae::TrainingRun run(small_config("mlp"), mnist(), 64, 16, dae::Device::CPU);
+  dae::TrainingRun run = make_run(small_config("mlp"), 64, 16);
   const dae::Tensor weight = run.model().named_parameters().front().second;
   std::vector<float> values = weight.to_vector();
   values[0] = std::numeric_limits<float>::quiet_NaN();

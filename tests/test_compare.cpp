@@ -13,9 +13,10 @@
 #include <nlohmann/json.hpp>
 
 #include "apps/compare_command.h"
-#include "apps/compare_figures.h"
-#include "apps/compare_report.h"
-#include "apps/digit_grid.h"
+#include "apps/report/comparison_figures.h"
+#include "apps/report/comparison_findings.h"
+#include "apps/report/comparison_report.h"
+#include "apps/drawing/digit_grid.h"
 #include "core/safetensors.h"
 #include "tests/test_support.h"
 
@@ -55,7 +56,7 @@ PngSize png_file_size(const std::string& path) {
   return png_size(std::vector<uint8_t>(text.begin(), text.end()));
 }
 
-// The digit grid's height for `rows` rows of digits with a title (apps/digit_grid.h).
+// The digit grid's height for `rows` rows of digits with a title (apps/drawing/digit_grid.h).
 int sample_grid_height(int rows) {
   const int cell = dae::kDigitSide * dae::kSampleGridScale;
   return 2 * dae::kDigitGridMargin + dae::Canvas::text_height(dae::kDigitGridTextScale) + dae::kDigitGridMargin +

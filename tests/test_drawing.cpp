@@ -12,9 +12,9 @@
 #include <limits>
 #include <random>
 
-#include "apps/canvas.h"
-#include "apps/digit_grid.h"
-#include "apps/line_chart.h"
+#include "apps/drawing/canvas.h"
+#include "apps/drawing/digit_grid.h"
+#include "apps/drawing/line_chart.h"
 #include "core/error.h"
 
 // Static linkage keeps this decoder private to the test, so it cannot clash with another copy.

@@ -8,7 +8,7 @@
 #include <random>
 #include <vector>
 
-#include "apps/image_metrics.h"
+#include "apps/evaluation/image_metrics.h"
 #include "tests/test_support.h"
 
 namespace {

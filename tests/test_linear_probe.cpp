@@ -8,7 +8,8 @@
 #include <random>
 #include <vector>
 
-#include "apps/linear_probe.h"
+#include "apps/evaluation/knn_classifier.h"
+#include "apps/evaluation/linear_probe.h"
 #include "tests/test_support.h"
 
 namespace {

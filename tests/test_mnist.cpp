@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "apps/mnist.h"
+#include "apps/data/mnist.h"
 #include "core/error.h"
 #include "tests/test_support.h"
 

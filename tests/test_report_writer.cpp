@@ -5,7 +5,7 @@
 #include <fstream>
 #include <iterator>
 
-#include "apps/report_writer.h"
+#include "apps/report/report_writer.h"
 #include "tests/test_support.h"
 
 namespace {

@@ -1,0 +1,66 @@
+// A report built as a list of blocks (headings, paragraphs, bullet lists, tables, figures,
+// preformatted text) and written twice from the same blocks:
+//   report.md    GitHub-flavoured Markdown; each figure a PNG file beside it
+//   report.html  one self-contained page: the same PNGs inline as base64 data URIs, a little CSS
+// Text is plain: each writer escapes what its format needs. The one markup is `backticks`,
+// which mark code (a command, a file name) in both.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "apps/drawing/canvas.h"
+
+namespace dae {
+
+struct ReportTable {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;  // each with header.size() cells
+  // Columns drawn right-aligned (numbers); when empty, every column but the first.
+  std::vector<bool> right_aligned;
+};
+
+class Report {
+ public:
+  explicit Report(std::string title);
+
+  Report& heading(const std::string& text);     // a section (##)
+  Report& subheading(const std::string& text);  // (###)
+  Report& paragraph(const std::string& text);
+  Report& bullets(const std::vector<std::string>& items);
+  // Throws when a row's length differs from the header's.
+  Report& table(const ReportTable& table);
+  // `file` is the PNG's name beside report.md, e.g. "loss.png"; the caption is also the alt text.
+  Report& figure(const std::string& file, const std::string& caption, const Canvas& canvas);
+  Report& preformatted(const std::string& text);
+
+  std::string markdown() const;
+  std::string html() const;
+  // Writes report.md, report.html and each figure's PNG into `dir` (created when missing),
+  // each file atomically.
+  void write(const std::string& dir) const;
+
+ private:
+  enum class Kind { Heading, Subheading, Paragraph, Bullets, Table, Figure, Preformatted };
+  struct Block {
+    Kind kind;
+    std::string text;                // heading, paragraph, preformatted text; a figure's caption
+    std::vector<std::string> items;  // bullets
+    ReportTable table;
+    std::string file;                // figure
+    std::vector<uint8_t> png;
+    int width = 0, height = 0;
+  };
+  Report& add(Block block);
+
+  std::string title_;
+  std::vector<Block> blocks_;
+};
+
+// RFC 4648 base64, with padding.
+std::string base64_encode(const std::vector<uint8_t>& bytes);
+// &, <, >, " and ' as character references.
+std::string html_escape(const std::string& text);
+
+}  // namespace dae
