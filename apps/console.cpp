@@ -4,14 +4,19 @@
 #include <memory>
 
 #include "apps/evaluation/memory_usage.h"
+#include "apps/interrupt.h"
 #include "apps/progress.h"
 #include "apps/report/text_format.h"
 
 namespace dae {
 
+std::string count_of(int64_t count, const std::string& noun) {
+  return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
+}
+
 void print_recipe(const Options& options) {
-  std::printf("  recipe   %lld epochs, batch %lld, Adam lr %g, noise std %g, target %s, %s\n",
-              static_cast<long long>(options.epochs), static_cast<long long>(options.batch_size),
+  std::printf("  recipe   %s, batch %lld, Adam lr %g, noise std %g, target %s, %s\n",
+              count_of(options.epochs, "epoch").c_str(), static_cast<long long>(options.batch_size),
               options.lr, options.noise_std, options.target == Target::Noisy ? "noisy" : "clean",
               options.shuffle ? "shuffled every epoch" : "no shuffle");
   std::printf("  seed     %llu\n", static_cast<unsigned long long>(options.seed));
@@ -34,16 +39,16 @@ std::string describe_run(TrainingRun& run) {
 }
 
 void print_epoch(const EpochResult& r, int64_t last_epoch) {
-  std::printf("epoch %3lld/%lld  train %.6f  first-batch %.4f  test %.6f  PSNR %.2f dB  %7.1f s  %8.0f img/s\n",
+  std::printf("epoch %lld/%lld  train %.6f  first-batch %.4f  test %.6f  %.2f dB  %.1f s  %.0f img/s\n",
               static_cast<long long>(r.epoch), static_cast<long long>(last_epoch), r.train_loss,
               r.first_batch_loss, r.test_loss, r.test_psnr, r.seconds, r.images_per_second);
   std::fflush(stdout);
 }
 
 void print_loaded(const std::string& path, bool with_training_state, int64_t epochs_done) {
-  std::printf("loaded %s (%s, %lld epochs done)\n", path.c_str(),
+  std::printf("loaded %s (%s, %s done)\n", path.c_str(),
               with_training_state ? "weights and training state" : "weights only",
-              static_cast<long long>(epochs_done));
+              count_of(epochs_done, "epoch").c_str());
   std::fflush(stdout);
 }
 
@@ -55,26 +60,40 @@ std::string peak_memory_text(Device device) {
 
 TrainingObserver console_observer(const TrainingRun& run, int64_t last_epoch, std::vector<StepLoss>& logged,
                                   std::function<void()> after_epoch) {
-  // One bar per epoch, shared by the observer's calls.
+  // The bar of the epoch or of its evaluation, shared by the observer's calls.
   auto bar = std::make_shared<std::unique_ptr<ProgressBar>>();
   const int64_t batch_size = run.config().batch_size;
   TrainingObserver observer;
-  observer.on_epoch_start = [bar, batch_size](int64_t epoch, int64_t) {
-    *bar = std::make_unique<ProgressBar>("epoch " + std::to_string(epoch), batch_size);
+  observer.on_epoch_start = [bar, last_epoch](int64_t epoch, int64_t) {
+    *bar = std::make_unique<ProgressBar>("epoch " + std::to_string(epoch) + "/" + std::to_string(last_epoch));
   };
-  observer.on_step = [bar](int64_t done, int64_t total) { (*bar)->update(done, total); };
+  observer.on_step = [bar, batch_size](const StepProgress& p) {
+    ProgressBar& progress = **bar;
+    progress.update(p.steps_done, p.steps_total, [&] {
+      const double elapsed = progress.elapsed_seconds();
+      char text[64];
+      std::snprintf(text, sizeof text, "loss %.5f  %.0f img/s", p.mean_loss(),
+                    elapsed > 0 ? static_cast<double>(p.steps_done * batch_size) / elapsed : 0.0);
+      return std::string(text);
+    });
+  };
   observer.on_logged_loss = [bar, &logged](const StepLoss& s) {
     if (*bar) (*bar)->clear();
     std::printf("  epoch %lld step %5lld  loss %.6f\n", static_cast<long long>(s.epoch),
                 static_cast<long long>(s.step), s.loss);
+    std::fflush(stdout);
     logged.push_back(s);
   };
+  observer.on_evaluation = [bar](int64_t done, int64_t total) {
+    if (done == 1) *bar = std::make_unique<ProgressBar>("  test set");
+    (*bar)->update(done, total);
+  };
   observer.on_epoch_end = [bar, last_epoch, after_epoch](const EpochResult& result) {
-    if (*bar) (*bar)->clear();
     bar->reset();
     print_epoch(result, last_epoch);
     if (after_epoch) after_epoch();
   };
+  observer.should_stop = [] { return interrupt_signal() != 0; };
   return observer;
 }
 

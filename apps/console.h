@@ -24,7 +24,7 @@ void print_data(const Options& options, const MnistData& data);
 // "conv autoencoder: 771425 parameters; 23 steps of 256 per epoch"
 std::string describe_run(TrainingRun& run);
 
-// "epoch   2/10  train 0.012345  first-batch 0.0150  test 0.011111  PSNR 19.54 dB  ..."
+// "epoch 2/10  train 0.012345  first-batch 0.0150  test 0.011111  19.54 dB  1.2 s  52086 img/s"
 void print_epoch(const EpochResult& result, int64_t last_epoch);
 
 // "loaded runs/conv/conv.safetensors (weights and training state, 3 epochs done)"
@@ -33,9 +33,13 @@ void print_loaded(const std::string& path, bool with_training_state, int64_t epo
 // "host 230.1 MiB" and, on the GPU, ", device 1.2 MiB": the peak memory so far.
 std::string peak_memory_text(Device device);
 
-// The observer a command trains with: the progress bar, the logged losses (printed, and
-// appended to `logged`), the epoch line, then after_epoch (may be empty), e.g. to save a
-// checkpoint. `last_epoch` is the epoch the run will end at, for "epoch k/N".
+// "1 epoch", "3 epochs".
+std::string count_of(int64_t count, const std::string& noun);
+
+// The observer a command trains with: the progress bars (the epoch's, then its evaluation's),
+// the logged losses (printed, and appended to `logged`), the epoch line, then after_epoch (may
+// be empty), e.g. to save a checkpoint; training stops at the step after Ctrl-C
+// (apps/interrupt.h). `last_epoch` is the epoch the run will end at, for "epoch k/N".
 TrainingObserver console_observer(const TrainingRun& run, int64_t last_epoch, std::vector<StepLoss>& logged,
                                   std::function<void()> after_epoch);
 

@@ -12,6 +12,13 @@ namespace dae {
 
 namespace {
 
+// Why no GPU is used, in words: the CUDA runtime's error names say it for a specialist.
+std::string why_no_gpu(const std::string& reason) {
+  if (reason.find("cudaErrorInsufficientDriver") != std::string::npos) return "no NVIDIA driver found";
+  if (reason.find("cudaErrorNoDevice") != std::string::npos) return "no NVIDIA GPU found";
+  return "no usable GPU: " + reason;
+}
+
 Device resolve_device(DeviceChoice choice, std::string& why) {
   const CudaStatus& cuda = cuda_status();
   switch (choice) {
@@ -19,8 +26,8 @@ Device resolve_device(DeviceChoice choice, std::string& why) {
       why = "asked for with --device cpu";
       return Device::CPU;
     case DeviceChoice::CUDA:
-      DAE_CHECK(cuda.available, "--device cuda: no usable GPU (" << cuda.reason
-                                                                 << "); use --device cpu or auto");
+      DAE_CHECK(cuda.available, "--device cuda: " << why_no_gpu(cuda.reason) << " (" << cuda.reason
+                                                  << "); use --device cpu or auto");
       why = cuda.reason;
       return Device::CUDA;
     case DeviceChoice::Auto:
@@ -30,7 +37,7 @@ Device resolve_device(DeviceChoice choice, std::string& why) {
     why = "auto: " + cuda.reason;
     return Device::CUDA;
   }
-  why = "auto: no usable GPU (" + cuda.reason + ")";
+  why = why_no_gpu(cuda.reason) + ": training on the CPU";
   return Device::CPU;
 }
 

@@ -1,8 +1,11 @@
-// The command line of mnist_dae: every option, its default, and its validation. Defaults are
-// the study's recipe. Parsing never exits: bad input throws UsageError (exit code 2).
+// The command line of mnist_dae: every option, the commands it applies to, its default and
+// its validation. Defaults are the study's recipe. Parsing never exits: bad input throws
+// UsageError (exit code 2) with one message that names the flag, what it expects and what it
+// got, and suggests the closest name for a misspelt option or model.
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -18,11 +21,11 @@ enum class DeviceChoice { Auto, CPU, CUDA };
 enum class Target { Clean, Noisy };
 
 struct Options {
-  std::string command;          // linear | mlp | conv | all | bench | compare
+  std::string command;          // train | bench | compare ("train" for linear, mlp, conv, all)
   std::string model;            // linear | mlp | conv | all: what the command works on
   std::string data_dir = "data/mnist";
   std::string out_dir;          // default runs/<model>
-  int64_t epochs = 10;
+  int64_t epochs = 10;          // with --load: the total to reach, counting the checkpoint's
   int64_t batch_size = 256;
   double lr = 2e-4;
   double noise_std = 0.1;
@@ -36,6 +39,8 @@ struct Options {
   int64_t log_every = 0;        // 0: no per-step log
   std::string load_path;
   std::string save_path;
+  bool overwrite = false;            // replace a finished run in the output folder
+  bool allow_recipe_change = false;  // resume a checkpoint with a different recipe
   bool tf32 = false;
   // bench only
   int64_t steps = 20;
@@ -48,12 +53,21 @@ struct Options {
   int64_t probe_train = 10000;  // training images of the linear probe and k-NN
   bool help = false;
   bool version = false;
+  std::set<std::string> given;  // the flags the command line set, e.g. "--epochs"
 };
 
 Options parse_options(const std::vector<std::string>& args);
+// The usage and every option with its default; for one command ("train", "bench", "compare")
+// only the options that apply to it.
+std::string usage_text(const std::string& command = "");
+
+// A command line that parses back to `options` (the inverse of parse_options): the command,
+// the model, then every option that differs from its default, in the order of --help. With
+// `every_setting`, the options that have a value are written even at their default.
+std::string equivalent_command(const Options& options, bool every_setting = false);
+
 // "auto", "cpu", "cuda": the --device values.
 const char* device_choice_name(DeviceChoice choice);
-std::string usage_text();
 
 // The models a command works on: {"conv"} for "conv", all three for "all".
 std::vector<std::string> models_of(const Options& options);

@@ -9,9 +9,9 @@ execute_process(COMMAND "${TEST_EXECUTABLE}" --list-for-ctest
 if(NOT result EQUAL 0)
   message(FATAL_ERROR "${TEST_EXECUTABLE} --list-for-ctest failed (${result}):\n${listing}")
 endif()
-if(listing MATCHES ";")
-  message(FATAL_ERROR "a test case name or tag contains ';', which CTest would split into two "
-                      "entries: rename it")
+if(listing MATCHES "([^\n]*;[^\n]*)")
+  message(FATAL_ERROR "test case '${CMAKE_MATCH_1}' has a ';' in its name or tags, which CTest would "
+                      "split into two entries: rename it")
 endif()
 string(REPLACE "\n" ";" lines "${listing}")
 set(script "")

@@ -39,9 +39,10 @@ const std::vector<Requirement>& requirements() {
        [] { return dae::cuda_status().available ? std::string() : "no usable GPU (" + dae::cuda_status().reason + ")"; }},
       {"dataset", "DAE_REQUIRE_DATASET_TESTS",
        [] {
-         const std::string file = std::string(DAE_MNIST_DIR) + "/t10k-labels-idx1-ubyte.gz";
-         return std::filesystem::exists(file) ? std::string()
-                                              : "MNIST not in " DAE_MNIST_DIR " (run scripts/fetch_mnist.sh)";
+         const std::string file = std::string(DAE_MNIST_DIR) + "/t10k-labels-idx1-ubyte";  // raw or .gz
+         return std::filesystem::exists(file) || std::filesystem::exists(file + ".gz")
+                    ? std::string()
+                    : "MNIST not in " DAE_MNIST_DIR " (run scripts/fetch_mnist.sh)";
        }},
   };
   return list;

@@ -42,14 +42,16 @@ void keep_samples(const std::vector<int64_t>& indices, int64_t first, int64_t co
 
 }  // namespace
 
-double test_mse(Autoencoder& model, const DeviceDataset& test, int64_t batch_size, const EvaluationNoise& noise) {
+double test_mse(Autoencoder& model, const DeviceDataset& test, int64_t batch_size, const EvaluationNoise& noise,
+                const std::function<void(int64_t, int64_t)>& progress) {
   NoGradGuard no_grad;
   EvalMode eval({&model});
   // mse_loss gives each batch's mean. Full batches are summed on the device and the last,
   // smaller one is weighted by its size at the end.
   const Tensor full_batch_loss_sum = Tensor::zeros(Shape{}, test.device());
   Tensor last_batch_loss;
-  int64_t last_size = 0;
+  int64_t last_size = 0, batches_done = 0;
+  const int64_t batches = (test.count() + batch_size - 1) / batch_size;
   walk_test_set(test, batch_size, noise, [&](int64_t, const ops::NoisyBatch& batch) {
     const Tensor loss = ops::mse_loss(model.forward(batch.noisy), batch.clean);
     const int64_t size = batch.clean.dim(0);
@@ -59,6 +61,7 @@ double test_mse(Autoencoder& model, const DeviceDataset& test, int64_t batch_siz
       last_batch_loss = loss;
       last_size = size;
     }
+    if (progress) progress(++batches_done, batches);
   });
   double total = full_batch_loss_sum.item() * static_cast<double>(batch_size);
   if (last_size > 0) total += last_batch_loss.item() * static_cast<double>(last_size);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,7 +18,9 @@ namespace dae {
 
 // Mean squared error of `model`'s reconstructions over the whole test set (all pixels of all
 // images). The sum stays on the device: two reads from it per call.
-double test_mse(Autoencoder& model, const DeviceDataset& test, int64_t batch_size, const EvaluationNoise& noise);
+// `progress` (may be empty) hears after each batch how many of how many are done.
+double test_mse(Autoencoder& model, const DeviceDataset& test, int64_t batch_size, const EvaluationNoise& noise,
+                const std::function<void(int64_t batches_done, int64_t batches_total)>& progress = {});
 
 struct ImageScores {
   std::vector<double> mse, ssim;  // one per test image

@@ -4,6 +4,8 @@
 #include <limits>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "apps/data/mnist.h"
 #include "apps/drawing/canvas.h"
 #include "apps/drawing/digit_grid.h"
@@ -40,6 +42,13 @@ void write_steps_csv(const std::string& path, const std::vector<StepLoss>& steps
   out << "epoch,step,loss\n";
   for (const StepLoss& s : steps) out << s.epoch << ',' << s.step << ',' << s.loss << '\n';
   write_file_atomically(path, out.str());
+}
+
+void write_metrics_json(const std::string& path, const EvaluationRecord& r) {
+  const nlohmann::json metrics = {{"model", r.model},         {"checkpoint", r.checkpoint}, {"epochs_done", r.epochs_done},
+                                  {"test_images", r.test_images}, {"noise_std", r.noise_std}, {"seed", r.seed},
+                                  {"test_mse", r.test_mse},   {"test_psnr_db", r.test_psnr}};
+  write_file_atomically(path, metrics.dump(2) + "\n");
 }
 
 void write_reconstructions_png(const std::string& path, TrainingRun& run) {

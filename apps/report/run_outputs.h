@@ -4,6 +4,7 @@
 //   steps.csv                   epoch, step, loss every --log-every steps
 //   <model>-reconstructions.png noisy input / output / clean of 10 training and 10 test digits
 //   <model>-loss.png            train and test loss by epoch
+//   metrics.json                what an evaluation-only run measured (write_metrics_json)
 // Every file is written whole and atomically (core/atomic_file.h), so a run stopped at any
 // moment leaves the previous complete version.
 #pragma once
@@ -18,6 +19,16 @@ namespace dae {
 void write_epochs_csv(const std::string& path, const std::vector<EpochResult>& history);
 void write_steps_csv(const std::string& path, const std::vector<StepLoss>& steps);
 void write_reconstructions_png(const std::string& path, TrainingRun& run);
+// The figures of an evaluation-only run, as a file as well as on the screen.
+struct EvaluationRecord {
+  std::string model, checkpoint;  // checkpoint: empty for the initial weights
+  int64_t epochs_done = 0, test_images = 0;
+  double noise_std = 0;
+  uint64_t seed = 0;
+  double test_mse = 0, test_psnr = 0;
+};
+void write_metrics_json(const std::string& path, const EvaluationRecord& record);
+
 void write_loss_png(const std::string& path, const std::string& model,
                     const std::vector<EpochResult>& history);
 

@@ -1,7 +1,9 @@
 #include "apps/training/checkpoint.h"
 
-#include <nlohmann/json.hpp>
+#include <cmath>
+#include <set>
 
+#include "apps/training/checkpoint_history.h"
 #include "core/error.h"
 #include "core/safetensors.h"
 
@@ -11,52 +13,51 @@ namespace {
 
 constexpr const char* kFormat = "mnist-dae checkpoint 1";
 const std::string kOptimizerPrefix = "optimizer.", kTrainerPrefix = "trainer.";
+// More Adam steps than any run can take (kMaxEpochs epochs of 60,000 one-image batches), far
+// below where the step counter or beta^t would overflow.
+constexpr int64_t kMaxAdamSteps = int64_t{1} << 40;
 
 safetensors::Entry entry_of(const Tensor& tensor) {
   const std::vector<float> values = tensor.to_vector();
   return safetensors::make_f32(tensor.shape().to_vector(), values.data());
 }
 
-nlohmann::json history_json(const std::vector<EpochResult>& history) {
-  nlohmann::json rows = nlohmann::json::array();
-  for (const EpochResult& r : history) {
-    rows.push_back({{"epoch", r.epoch}, {"train_loss", r.train_loss},
-                    {"first_batch_loss", r.first_batch_loss}, {"test_loss", r.test_loss},
-                    {"test_psnr", r.test_psnr}, {"seconds", r.seconds},
-                    {"images_per_s", r.images_per_second}});
-  }
-  return rows;
-}
+// The names of the moments of each parameter, in parameter order.
+std::string moment_name(const char* kind, const std::string& parameter) { return kOptimizerPrefix + kind + parameter; }
 
-std::vector<EpochResult> history_from_json(const std::string& text, const std::string& path) {
-  std::vector<EpochResult> history;
-  try {
-    for (const auto& row : nlohmann::json::parse(text)) {
-      EpochResult r;
-      r.epoch = row.at("epoch").get<int64_t>();
-      r.train_loss = row.at("train_loss").get<double>();
-      r.first_batch_loss = row.at("first_batch_loss").get<double>();
-      r.test_loss = row.at("test_loss").get<double>();
-      r.test_psnr = row.at("test_psnr").get<double>();
-      r.seconds = row.at("seconds").get<double>();
-      r.images_per_second = row.at("images_per_s").get<double>();
-      history.push_back(r);
-    }
-  } catch (const nlohmann::json::exception& e) {
-    DAE_THROW(path << ": the training history in the metadata is not valid: " << e.what());
-  }
-  return history;
-}
-
-const safetensors::Entry& require(const safetensors::Dict& state, const std::string& name,
-                                  const std::string& path) {
+const safetensors::Entry& require(const safetensors::Dict& state, const std::string& name, const std::string& path) {
   const auto found = state.find(name);
   DAE_CHECK(found != state.end(), path << ": checkpoint has training state but no '" << name << "'");
   return found->second;
 }
 
-int64_t require_i64(const safetensors::Dict& state, const std::string& name, const std::string& path) {
-  return safetensors::to_i64(require(state, name, path), name).at(0);
+// An I64 entry of the given shape, each value in [min, max].
+std::vector<int64_t> require_i64(const safetensors::Dict& state, const std::string& name, const std::string& path,
+                                 const std::vector<int64_t>& shape, int64_t min, int64_t max) {
+  const safetensors::Entry& entry = require(state, name, path);
+  DAE_CHECK(entry.shape == shape, path << ": " << name << " has shape " << dims_text(entry.shape) << ", expected "
+                                       << dims_text(shape));
+  const std::vector<int64_t> values = safetensors::to_i64(entry, path + ": " + name);
+  for (int64_t value : values)
+    DAE_CHECK(value >= min && value <= max,
+              path << ": " << name << " = " << value << " is outside [" << min << ", " << max << "]");
+  return values;
+}
+
+// Every value finite, and not negative where `non_negative`.
+void check_values(const std::vector<float>& values, const std::string& name, const std::string& path,
+                  bool non_negative) {
+  for (size_t i = 0; i < values.size(); ++i) {
+    DAE_CHECK(std::isfinite(values[i]) && !(non_negative && values[i] < 0),
+              path << ": " << name << " holds " << values[i] << " at element " << i << " (expected a finite"
+                   << (non_negative ? ", non-negative" : "") << " number); the file is damaged");
+  }
+}
+
+// BatchNorm's running variance: the one model entry that cannot be negative.
+bool is_variance(const std::string& name) {
+  const std::string suffix = "running_var";
+  return name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 // A checkpoint split into the model's entries and the training state's, the model's loaded.
@@ -81,20 +82,36 @@ ReadCheckpoint read_into_model(Autoencoder& model, const std::string& path) {
     const bool training = name.rfind(kOptimizerPrefix, 0) == 0 || name.rfind(kTrainerPrefix, 0) == 0;
     (training ? read.training_state : model_state).emplace(name, std::move(entry));
   }
+  for (const auto& [name, entry] : model_state)
+    if (entry.dtype == safetensors::DType::F32) check_values(safetensors::to_f32(entry, name), name, path, is_variance(name));
   model.load_state_dict(model_state, path);
   return read;
+}
+
+// The training state holds exactly the entries save_checkpoint writes.
+void check_training_entries(const ReadCheckpoint& read, Autoencoder& model, const std::string& path) {
+  std::set<std::string> expected = {kOptimizerPrefix + "step", kTrainerPrefix + "epoch",
+                                    kTrainerPrefix + "shuffle_rng", kTrainerPrefix + "noise_seed"};
+  for (const auto& [name, parameter] : model.named_parameters()) {
+    expected.insert(moment_name("exp_avg.", name));
+    expected.insert(moment_name("exp_avg_sq.", name));
+  }
+  for (const auto& [name, entry] : read.training_state)
+    DAE_CHECK(expected.count(name), path << ": unexpected training-state entry '" << name
+                                         << "' (a checkpoint of another version, or an edited file)");
+  for (const std::string& name : expected) require(read.training_state, name, path);
 }
 
 TrainingState trainer_state_of(const ReadCheckpoint& read, const std::string& path) {
   const safetensors::Dict& state = read.training_state;
   TrainingState trainer;
-  trainer.epochs_done = require_i64(state, kTrainerPrefix + "epoch", path);
-  const auto rng = safetensors::to_i64(require(state, kTrainerPrefix + "shuffle_rng", path), "trainer.shuffle_rng");
-  DAE_CHECK(rng.size() == 2, path << ": trainer.shuffle_rng must hold 2 values, found " << rng.size());
+  trainer.epochs_done = require_i64(state, kTrainerPrefix + "epoch", path, {}, 0, kMaxEpochs)[0];
+  const auto rng = require_i64(state, kTrainerPrefix + "shuffle_rng", path, {2}, INT64_MIN, INT64_MAX);
   trainer.shuffle = Generator(static_cast<uint64_t>(rng[0]), static_cast<uint64_t>(rng[1]));
-  trainer.noise_seed = static_cast<uint64_t>(require_i64(state, kTrainerPrefix + "noise_seed", path));
-  if (const auto history = read.metadata.find("history"); history != read.metadata.end())
-    trainer.history = history_from_json(history->second, path);
+  trainer.noise_seed = static_cast<uint64_t>(require_i64(state, kTrainerPrefix + "noise_seed", path, {}, INT64_MIN, INT64_MAX)[0]);
+  const auto history = read.metadata.find("history");
+  DAE_CHECK(history != read.metadata.end(), path << ": checkpoint has training state but no training history");
+  trainer.history = history_from_json(history->second, trainer.epochs_done, path);
   return trainer;
 }
 
@@ -109,8 +126,8 @@ void save_checkpoint(TrainingRun& run, const std::string& path) {
   Adam& adam = run.optimizer();
   const auto parameters = run.model().named_parameters();
   for (size_t i = 0; i < parameters.size(); ++i) {
-    state[kOptimizerPrefix + "exp_avg." + parameters[i].first] = entry_of(adam.exp_avg(i));
-    state[kOptimizerPrefix + "exp_avg_sq." + parameters[i].first] = entry_of(adam.exp_avg_sq(i));
+    state[moment_name("exp_avg.", parameters[i].first)] = entry_of(adam.exp_avg(i));
+    state[moment_name("exp_avg_sq.", parameters[i].first)] = entry_of(adam.exp_avg_sq(i));
   }
   const TrainingState trainer = run.state();
   const int64_t step = adam.step_count(), epoch = trainer.epochs_done;
@@ -121,32 +138,45 @@ void save_checkpoint(TrainingRun& run, const std::string& path) {
   state[kTrainerPrefix + "shuffle_rng"] = safetensors::make_i64({2}, rng);
   state[kTrainerPrefix + "noise_seed"] = safetensors::make_i64({}, &noise_seed);
   safetensors::save(path, state,
-                    {{"format", kFormat}, {"model", run.model().name()}, {"history", history_json(trainer.history).dump()}});
+                    {{"format", kFormat},
+                     {"model", run.model().name()},
+                     {"recipe", recipe_json(recipe_of(run))},
+                     {"history", history_json(trainer.history)}});
 }
 
-bool load_checkpoint(TrainingRun& run, const std::string& path) {
+CheckpointContents load_checkpoint(TrainingRun& run, const std::string& path) {
   const ReadCheckpoint read = read_into_model(run.model(), path);
-  if (read.training_state.empty()) return false;
+  CheckpointContents contents;
+  if (const auto recipe = read.metadata.find("recipe"); recipe != read.metadata.end())
+    contents.recipe = recipe_from_json(recipe->second, path);
+  if (read.training_state.empty()) return contents;
+  check_training_entries(read, run.model(), path);
+  const TrainingState trainer = trainer_state_of(read, path);
+  const int64_t step = require_i64(read.training_state, kOptimizerPrefix + "step", path, {}, 0, kMaxAdamSteps)[0];
   Adam& adam = run.optimizer();
   const auto parameters = run.model().named_parameters();
   for (size_t i = 0; i < parameters.size(); ++i) {
     for (const auto& [kind, target] : {std::pair{"exp_avg.", adam.exp_avg(i)}, std::pair{"exp_avg_sq.", adam.exp_avg_sq(i)}}) {
-      const std::string name = kOptimizerPrefix + kind + parameters[i].first;
+      const std::string name = moment_name(kind, parameters[i].first);
       const safetensors::Entry& entry = require(read.training_state, name, path);
-      DAE_CHECK(Shape(entry.shape) == target.shape(),
-                path << ": " << name << " has shape " << Shape(entry.shape) << ", expected " << target.shape());
-      target.copy_from(Tensor::from_vector(target.shape(), safetensors::to_f32(entry, name)));
+      DAE_CHECK(entry.shape == target.shape().to_vector(),
+                path << ": " << name << " has shape " << dims_text(entry.shape) << ", expected " << target.shape());
+      const std::vector<float> values = safetensors::to_f32(entry, path + ": " + name);
+      check_values(values, name, path, std::string(kind) == "exp_avg_sq.");
+      target.copy_from(Tensor::from_vector(target.shape(), values));
     }
   }
-  adam.set_step_count(require_i64(read.training_state, kOptimizerPrefix + "step", path));
-  run.restore(trainer_state_of(read, path));
-  return true;
+  adam.set_step_count(step);
+  run.restore(trainer);
+  contents.had_training_state = true;
+  return contents;
 }
 
 LoadedWeights load_weights(Autoencoder& model, const std::string& path) {
   const ReadCheckpoint read = read_into_model(model, path);
   LoadedWeights loaded;
   if (read.training_state.empty()) return loaded;
+  check_training_entries(read, model, path);
   const TrainingState trainer = trainer_state_of(read, path);
   loaded.had_training_state = true;
   loaded.epochs_done = trainer.epochs_done;

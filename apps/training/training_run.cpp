@@ -89,7 +89,9 @@ EpochResult TrainingRun::train_epoch(const TrainingObserver& observer) {
                                                          << ", step " << step << ": training diverged");
       observer.on_logged_loss({result.epoch, step, value});
     }
-    if (observer.on_step) observer.on_step(step + 1, steps);
+    if (observer.on_step)
+      observer.on_step({step + 1, steps, [&] { return loss_sum.item() / static_cast<double>(step + 1); }});
+    if (observer.should_stop && observer.should_stop()) throw TrainingStopped();
   }
   result.train_loss = loss_sum.item() / static_cast<double>(steps);  // waits for the device
   result.first_batch_loss = first_batch_loss.item();
@@ -99,16 +101,20 @@ EpochResult TrainingRun::train_epoch(const TrainingObserver& observer) {
                                                << ": training diverged (try a lower --lr)");
   result.seconds = seconds;
   result.images_per_second = static_cast<double>(steps * batch) / seconds;
-  if (observer.on_evaluation) observer.on_evaluation();
-  result.test_loss = evaluate();
+  result.test_loss = evaluate(observer.on_evaluation);
+  // A model can diverge on the test set alone (e.g. BatchNorm's running statistics): such an
+  // epoch is not counted, so the last checkpoint stays the last good one.
+  DAE_CHECK(std::isfinite(result.test_loss),
+            "the test loss after epoch " << result.epoch << " is " << result.test_loss
+                                         << ": the model's outputs are not finite; training diverged (try a lower --lr)");
   result.test_psnr = psnr_from_mse(result.test_loss);
   ++epochs_done_;
   history_.push_back(result);
   return result;
 }
 
-double TrainingRun::evaluate() {
-  return test_mse(*model_, *test_, config_.batch_size, EvaluationNoise{noise_seed_, config_.noise_std});
+double TrainingRun::evaluate(const std::function<void(int64_t, int64_t)>& progress) {
+  return test_mse(*model_, *test_, config_.batch_size, EvaluationNoise{noise_seed_, config_.noise_std}, progress);
 }
 
 TrainingRun::Samples TrainingRun::reconstruct(bool from_test_set, int64_t count) {
@@ -127,6 +133,9 @@ TrainingRun::Samples TrainingRun::reconstruct(bool from_test_set, int64_t count)
 TrainingState TrainingRun::state() const { return {epochs_done_, shuffle_generator_, noise_seed_, history_}; }
 
 void TrainingRun::restore(const TrainingState& state) {
+  DAE_CHECK(state.epochs_done >= 0 && state.epochs_done <= kMaxEpochs &&
+                static_cast<int64_t>(state.history.size()) == state.epochs_done,
+            "TrainingRun::restore: " << state.epochs_done << " epochs done with a history of " << state.history.size());
   epochs_done_ = state.epochs_done;
   shuffle_generator_ = state.shuffle;
   noise_seed_ = state.noise_seed;

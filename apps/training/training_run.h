@@ -15,6 +15,7 @@
 
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -46,18 +47,37 @@ struct EpochResult {
   double images_per_second = 0;
 };
 
+// The most epochs a run can count (--epochs and checkpoints are held to it).
+constexpr int64_t kMaxEpochs = 100000;
+
 struct StepLoss {
   int64_t epoch, step;
   double loss;
 };
 
-// What the caller hears while epochs run; every member may be empty.
+// Where an epoch is, for a progress display. mean_loss() is the running mean of the epoch's
+// losses; reading it waits for the device, so a display calls it only when it redraws.
+struct StepProgress {
+  int64_t steps_done, steps_total;
+  std::function<double()> mean_loss;
+};
+
+// What the caller hears while epochs run, and how it stops them; every member may be empty.
 struct TrainingObserver {
   std::function<void(int64_t epoch, int64_t steps)> on_epoch_start;
-  std::function<void(int64_t steps_done, int64_t steps_total)> on_step;  // after each step
-  std::function<void(const StepLoss&)> on_logged_loss;                   // every log_every steps
-  std::function<void()> on_evaluation;                                   // before the test set is evaluated
-  std::function<void(const EpochResult&)> on_epoch_end;                  // with the epoch's figures
+  std::function<void(const StepProgress&)> on_step;                        // after each step
+  std::function<void(const StepLoss&)> on_logged_loss;                     // every log_every steps
+  std::function<void(int64_t batches_done, int64_t batches_total)> on_evaluation;  // while the test set is evaluated
+  std::function<void(const EpochResult&)> on_epoch_end;                    // with the epoch's figures
+  // Asked after every step: true stops training there (TrainingStopped is thrown; the epoch
+  // is not counted, and on_epoch_end is not called for it).
+  std::function<bool()> should_stop;
+};
+
+// Thrown when TrainingObserver::should_stop asked training to stop.
+class TrainingStopped : public std::runtime_error {
+ public:
+  TrainingStopped() : std::runtime_error("training stopped at a step boundary") {}
 };
 
 // The trainer's state as a checkpoint holds it (training/checkpoint.h), beside the model's
@@ -83,7 +103,7 @@ class TrainingRun {
   Tensor train_step(const Storage& order, int64_t first);
   // Mean squared error of the model on the whole test set, in eval mode, with the fixed noise
   // draw of data/test_set_walk.h so that epochs and models are compared on the same images.
-  double evaluate();
+  double evaluate(const std::function<void(int64_t batches_done, int64_t batches_total)>& progress = {});
   // Noisy input, output and clean image of the first `count` examples of a split (host, [count*784]).
   struct Samples {
     std::vector<float> noisy, output, clean;
@@ -94,6 +114,7 @@ class TrainingRun {
   Adam& optimizer() { return *optimizer_; }
   const TrainingConfig& config() const { return config_; }
   const DeviceDataset& train_set() const { return *train_; }
+  int64_t test_images() const { return test_->count(); }
   int64_t epochs_done() const { return epochs_done_; }
   int64_t steps_per_epoch() const;
   const std::vector<EpochResult>& history() const { return history_; }
