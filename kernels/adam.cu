@@ -1,12 +1,11 @@
 // Adam, PyTorch's torch.optim.Adam update (adam.h: adam_update) on every parameter at once:
 // the optimizer keeps parameters, gradients and both moments in flat buffers of n floats.
 // The step's scalars are computed on the host (adam_step_scalars) and passed by value.
-// Launch: one thread per element, cuda::blocks_for(n) blocks of kThreadsPerBlock, int64 indices.
+// Launch: one thread per element (cuda_launch.cuh).
 // nvcc may fuse the moment updates into fmas, so results agree with the CPU to about 1e-6.
 // Test: tests/test_cuda_ops.cpp.
 #include "kernels/adam.h"
-#include "kernels/cuda_check.h"
-#include "kernels/cuda_context.h"
+#include "kernels/cuda_launch.cuh"
 
 namespace dae::cuda {
 
@@ -22,10 +21,7 @@ __global__ void adam_step_kernel(float* params, const float* grads, float* exp_a
 
 void adam_step(float* params, const float* grads, float* exp_avg, float* exp_avg_sq, int64_t n,
                const AdamStepScalars& scalars) {
-  if (n == 0) return;  // an empty grid is a launch error
-  adam_step_kernel<<<blocks_for(n), kThreadsPerBlock, 0, stream()>>>(
-      params, grads, exp_avg, exp_avg_sq, n, scalars);
-  DAE_CUDA_CHECK_LAUNCH();
+  launch_for(n, adam_step_kernel, params, grads, exp_avg, exp_avg_sq, n, scalars);
 }
 
 }  // namespace dae::cuda

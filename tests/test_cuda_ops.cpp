@@ -29,6 +29,7 @@
 #include "kernels/batch_norm2d.h"
 #include "kernels/bias.h"
 #include "kernels/conv2d.h"
+#include "kernels/cpu_runtime.h"
 #include "kernels/linear.h"
 #include "kernels/max_pool2d.h"
 #include "kernels/mse_loss.h"
@@ -78,8 +79,13 @@ using test::unwritten;
 using DeviceArray = test::GuardedDeviceArray<float>;
 
 // Element counts for the element-wise kernels: 1, odd sizes around one 256-thread block, one
-// MLP batch (37 x 784), and more than 65536 (where the CPU side turns OpenMP on).
-const int64_t kCounts[] = {1, 3, 255, 257, 29008, 100003};
+// MLP batch (37 x 784), 100,003, and just over cpu::kParallelMinElements (2^20), where the CPU
+// side turns OpenMP on. That last one is also over kMaxPartialSums x kThreadsPerBlock =
+// 262,144, so mse_loss's grid-stride loop makes several passes (4) over it.
+constexpr int64_t kLargeCount = cpu::kParallelMinElements + 3;
+static_assert(kLargeCount > 2 * int64_t{cuda::kMaxPartialSums} * cuda::kThreadsPerBlock,
+              "the largest count must make mse_loss's grid-stride loop pass more than once");
+const int64_t kCounts[] = {1, 3, 255, 257, 29008, 100003, kLargeCount};
 
 TEST_CASE("cuda relu kernels match the CPU bit for bit", "[cuda][kernels][relu]") {
   require_gpu();
