@@ -20,9 +20,10 @@ Adam::Adam(std::vector<Tensor> parameters, const AdamHyperparameters& hyperparam
   for (const Tensor& p : parameters_) {
     DAE_CHECK(p.device() == device, "Adam: parameters on different devices");
     offsets_.push_back(total);
-    total += p.numel();
+    total += (p.numel() + kAlignmentFloats - 1) / kAlignmentFloats * kAlignmentFloats;
   }
-  flat_params_ = Tensor::empty({total}, device);
+  // Zeros in the gaps too: the update runs over them (gradient 0, so they stay 0).
+  flat_params_ = Tensor::zeros({total}, device);
   flat_grads_ = Tensor::zeros({total}, device);
   exp_avg_ = Tensor::zeros({total}, device);
   exp_avg_sq_ = Tensor::zeros({total}, device);
@@ -31,6 +32,11 @@ Adam::Adam(std::vector<Tensor> parameters, const AdamHyperparameters& hyperparam
     home.copy_from(parameters_[i]);
     parameters_[i].set_data(home);
     parameters_[i].set_grad(segment_of(flat_grads_, i));
+    // The device allocator returns 256-byte aligned blocks; the CPU's, 64-byte aligned ones.
+    const auto address = reinterpret_cast<uintptr_t>(home.data());
+    DAE_CHECK(device != Device::CUDA || address % kAlignmentBytes == 0,
+              "Adam: parameter " << i << " " << home.shape() << " starts at " << address % kAlignmentBytes
+                                 << " bytes past a " << kAlignmentBytes << "-byte boundary");
   }
 }
 

@@ -3,7 +3,9 @@
 // At construction every parameter is moved into one flat buffer (Tensor::set_data, so the
 // model's handles stay valid) and its gradient becomes a view of one flat gradient buffer.
 // zero_grad() is then one fill and step() one kernel over all of them: on the GPU a training
-// step's optimizer part is two launches, whatever the number of layers.
+// step's optimizer part is two launches, whatever the number of layers. Each parameter starts
+// on a 256-byte boundary of the buffer (kAlignmentBytes; the gaps hold zeros), so that a layer
+// of any size hands cuBLAS and cuDNN aligned pointers; the constructor checks it on the GPU.
 // Create the optimizer after the model has been moved to its device.
 #pragma once
 
@@ -17,6 +19,9 @@ namespace dae {
 
 class Adam {
  public:
+  static constexpr int64_t kAlignmentBytes = 256;
+  static constexpr int64_t kAlignmentFloats = kAlignmentBytes / sizeof(float);
+
   Adam(std::vector<Tensor> parameters, const AdamHyperparameters& hyperparameters);
 
   void zero_grad();

@@ -44,6 +44,12 @@ size_t cuda_peak_memory_bytes() {
   return 0;
 }
 
+void reset_cuda_peak_memory() {
+#ifdef DAE_WITH_CUDA
+  if (cuda_status().available) cuda::reset_peak_memory();
+#endif
+}
+
 void set_cpu_threads(int threads) { cpu::set_num_threads(threads); }
 int cpu_threads() { return cpu::num_threads(); }
 

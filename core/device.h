@@ -28,8 +28,10 @@ std::string cuda_build_description();
 
 // TF32 tensor-core math in cuBLAS and cuDNN (off by default; no-op without CUDA).
 void set_cuda_tf32(bool enabled);
-// High-water mark of device memory in use, in bytes (0 without CUDA or before any use).
+// High-water mark of device memory in use, in bytes (0 without CUDA or before any use), and
+// its reset to the current use (e.g. between two models of a benchmark).
 size_t cuda_peak_memory_bytes();
+void reset_cuda_peak_memory();
 
 // Threads of the CPU backend, for OpenMP (our loops) and OpenBLAS (matrix products) at once.
 void set_cpu_threads(int threads);

@@ -526,6 +526,83 @@ TEST_CASE("cuda accumulate and fill match the CPU bit for bit", "[cuda][kernels]
   }
 }
 
+// TF32 on for a scope (the --tf32 option), off again however the scope is left: every other
+// test needs fp32 (require_gpu checks it).
+class Tf32Scope {
+ public:
+  Tf32Scope() { cuda::set_tf32(true); }
+  ~Tf32Scope() { cuda::set_tf32(false); }
+  Tf32Scope(const Tf32Scope&) = delete;
+  Tf32Scope& operator=(const Tf32Scope&) = delete;
+};
+
+// The largest |gpu - cpu| over the largest |cpu|, to report how far TF32 moved a result.
+double difference_relative_to_max(const std::vector<float>& gpu, const std::vector<float>& cpu) {
+  double difference = 0.0, magnitude = 0.0;
+  for (size_t i = 0; i < cpu.size(); ++i) {
+    difference = std::max(difference, std::fabs(double{gpu[i]} - cpu[i]));
+    magnitude = std::max(magnitude, std::fabs(double{cpu[i]}));
+  }
+  return difference / magnitude;
+}
+
+// With TF32, cuBLAS and cuDNN round both operands of every product to a 10-bit mantissa
+// (relative error up to 2^-11 each) and add in fp32. Over K products of operands uniform in
+// [-1, 1] with random signs the error of an output is about 2^-11 sqrt(K/9) in size, and the
+// largest output about 3 sqrt(K/9) (its standard deviation is sqrt(K/9)): about 2e-4 of the
+// largest output, a few times that for the worst of many. 5e-3 of the largest output leaves a
+// factor 10 over that and still fails a TF32 path that computes the wrong product (a stale fp32
+// plan, a transposed operand) by orders of magnitude. TF32 need not change any bit (a library
+// may keep a product in fp32): how much it did is reported, not required.
+TEST_CASE("cuda linear and conv2d with TF32 on match the CPU within TF32's rounding", "[cuda][kernels][tf32]") {
+  require_gpu();
+  const test::Tolerance tf32{false, 0.0, 0.0, 5e-3};
+  const Tf32Scope tf32_on;
+  const LinearShape l{256, 784, 128};
+  const std::vector<float> x = random_values(l.batch * l.in_features, 1);
+  const std::vector<float> weight = random_values(l.out_features * l.in_features, 2);
+  std::vector<float> y(static_cast<size_t>(l.batch * l.out_features));
+  cpu::linear_forward(x.data(), weight.data(), y.data(), l);
+  DeviceArray x_d(x), weight_d(weight), y_d(unwritten(l.batch * l.out_features));
+  cuda::linear_forward(x_d.data(), weight_d.data(), y_d.data(), l);
+  check_output("linear_forward y with TF32", y_d, y, tf32);
+
+  const Conv2dShape c{8, 16, 28, 28, 32, 3, 3, 1, 1};
+  const int64_t x_size = c.batch * c.in_channels * c.in_height * c.in_width;
+  const int64_t y_size = c.batch * c.out_channels * c.out_height() * c.out_width();
+  const std::vector<float> image = random_values(x_size, 3);
+  const std::vector<float> filter = random_values(c.out_channels * c.in_channels * 9, 4);
+  std::vector<float> conv(static_cast<size_t>(y_size));
+  cpu::conv2d_forward(image.data(), filter.data(), conv.data(), c);
+  DeviceArray image_d(image), filter_d(filter), conv_d(unwritten(y_size));
+  cuda::conv2d_forward(image_d.data(), filter_d.data(), conv_d.data(), c);
+  check_output("conv2d_forward y with TF32", conv_d, conv, tf32);
+
+  WARN("TF32: largest difference from the CPU relative to the largest output: linear "
+       << difference_relative_to_max(y_d.values(), y) << ", conv2d "
+       << difference_relative_to_max(conv_d.values(), conv) << " (fp32 rounding alone: ~1e-7)");
+}
+
+// The high-water mark the app and the benchmark report: reset, it is the current use; an
+// allocation raises it by at least its size; freeing it lowers the use but not the mark.
+TEST_CASE("cuda peak memory follows an allocation and keeps its high-water mark", "[cuda][device]") {
+  require_gpu();
+  constexpr size_t kBytes = size_t{64} << 20;
+  cuda::synchronize();
+  reset_cuda_peak_memory();
+  const size_t in_use = cuda::memory_in_use_bytes();
+  CHECK(cuda_peak_memory_bytes() == in_use);
+  {
+    const Tensor block = Tensor::empty({static_cast<int64_t>(kBytes / sizeof(float))}, Device::CUDA);
+    cuda::synchronize();
+    CHECK(cuda::memory_in_use_bytes() >= in_use + kBytes);
+    CHECK(cuda_peak_memory_bytes() >= in_use + kBytes);
+  }
+  cuda::synchronize();  // the free is stream-ordered
+  CHECK(cuda::memory_in_use_bytes() == in_use);
+  CHECK(cuda_peak_memory_bytes() >= in_use + kBytes);
+}
+
 #endif  // DAE_WITH_CUDA
 
 // ---- Ops: forward and backward through core/ops and autograd, CUDA tensors against CPU ones.
