@@ -48,8 +48,9 @@ std::vector<int32_t> TrainingRun::next_order() {
 }
 
 Tensor TrainingRun::train_step(const Storage& order, int64_t first) {
-  // Step t draws noise t: the same noise on any device, and after a resume.
-  const NoiseParams noise{config_.seed, static_cast<uint64_t>(optimizer_->step_count()), config_.noise_std};
+  // Step t draws noise t: the same noise on any device, and after a resume. t is read where the
+  // step runs (the optimizer's count, updates done so far), so reading it never waits for the GPU.
+  const NoiseParams noise{config_.seed, 0, config_.noise_std, optimizer_->device_step_count()};
   const ops::NoisyBatch data = train_.batch(order, first, config_.batch_size, noise);
   optimizer_->zero_grad();
   const Tensor loss = ops::mse_loss(model_->forward(data.noisy),

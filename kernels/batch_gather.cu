@@ -18,7 +18,7 @@ __global__ void gather_noisy_batch_kernel(const uint8_t* images, const int32_t* 
   const Index n = static_cast<Index>(s.batch * s.pixels), pixels = static_cast<Index>(s.pixels);
   const int64_t group = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (group >= (static_cast<int64_t>(n) + 3) / 4) return;
-  const NoiseParams& p = noise;
+  const NoiseParams p = with_stream_offset(noise);  // one read of the offset per thread
   float z[4];
   normal_group(p, static_cast<uint64_t>(group), z);
   for (int k = 0; k < 4 && static_cast<Index>(4 * group + k) < n; ++k) {

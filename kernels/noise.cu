@@ -12,7 +12,7 @@ namespace {
 __global__ void add_gaussian_noise_kernel(const float* x, float* y, int64_t n, NoiseParams params) {
   const int64_t group = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (group >= (n + 3) / 4) return;
-  const NoiseParams& p = params;
+  const NoiseParams p = with_stream_offset(params);  // one read of the offset per thread
   float z[4];
   normal_group(p, static_cast<uint64_t>(group), z);
   for (int64_t k = 0; k < 4 && 4 * group + k < n; ++k) {

@@ -438,17 +438,30 @@ TEST_CASE("cuda adam kernel matches the CPU over several steps", "[cuda][kernels
     std::vector<float> params = random_values(n, 1), exp_avg(params.size(), 0.0f);
     std::vector<float> exp_avg_sq(params.size(), 0.0f);
     DeviceArray params_d(params), exp_avg_d(exp_avg), exp_avg_sq_d(exp_avg_sq);
-    for (int64_t step = 1; step <= 5; ++step) {
+    // Resumed at step 3, as from a checkpoint: the count advances where each backend keeps it.
+    AdamStepState state{3, AdamStepScalars{}};
+    const test::GuardedDeviceArray<AdamStepState> state_d({state});
+    for (int64_t step = 4; step <= 8; ++step) {
       const std::vector<float> grads = random_values(n, 10 + static_cast<uint64_t>(step));
-      const AdamStepScalars scalars = adam_step_scalars(hyperparameters, step);
-      cpu::adam_step(params.data(), grads.data(), exp_avg.data(), exp_avg_sq.data(), n, scalars);
+      cpu::adam_step(params.data(), grads.data(), exp_avg.data(), exp_avg_sq.data(), n, hyperparameters, &state);
       const DeviceArray grads_d(grads);
       cuda::adam_step(params_d.data(), grads_d.data(), exp_avg_d.data(), exp_avg_sq_d.data(), n,
-                      scalars);
+                      hyperparameters, state_d.data());
     }
-    // The update is the shared adam_update with the same host-computed scalars; only nvcc's
-    // fma contraction (and its sqrt/division, IEEE-rounded without fast-math) can differ, by a
-    // few ulps of values of magnitude <= 1 per step: within 1e-6, as dlib's test allows.
+    state_d.check_guard("adam_step state");
+    const AdamStepState gpu_state = state_d.values()[0];
+    CHECK(gpu_state.step == 8);
+    CHECK(state.step == 8);
+    // The scalars come from the same formula in double, rounded to float: pow differs by at
+    // most 2 ulp of a double between the backends, which the float rounding absorbs except
+    // on a rounding boundary (one float ulp, 6e-8 relative).
+    const test::Tolerance scalar{false, 0.0, 1.2e-7, 0.0};
+    check_matches("adam step_size", {gpu_state.scalars.step_size}, {state.scalars.step_size}, scalar);
+    check_matches("adam bias_correction2_sqrt", {gpu_state.scalars.bias_correction2_sqrt},
+                  {state.scalars.bias_correction2_sqrt}, scalar);
+    // The update is the shared adam_update with those scalars; only nvcc's fma contraction
+    // (and its sqrt/division, IEEE-rounded without fast-math) can differ, by a few ulps of
+    // values of magnitude <= 1 per step: within 1e-6, as dlib's test allows.
     const test::Tolerance adam{false, 1e-6, 0.0, 0.0};
     check_output("adam_step params", params_d, params, adam);
     check_output("adam_step exp_avg", exp_avg_d, exp_avg, adam);
@@ -471,6 +484,16 @@ TEST_CASE("cuda noise kernel draws the CPU's noise bit for bit", "[cuda][kernels
       cuda::add_gaussian_noise(x_d.data(), y_d.data(), n, noise);
       // The noise is built with every rounding pinned (kernels/noise.h): bit for bit.
       check_output("add_gaussian_noise y", y_d, y, kBitwise);
+
+      // The same draw with part of its stream read from device memory, as a training step
+      // reads the optimizer's step count.
+      const test::GuardedDeviceArray<int64_t> offset_d({5});
+      NoiseParams offset_noise = noise;
+      offset_noise.stream -= 5;
+      offset_noise.stream_offset = offset_d.data();
+      DeviceArray y_offset_d(unwritten(n));
+      cuda::add_gaussian_noise(x_d.data(), y_offset_d.data(), n, offset_noise);
+      check_output("add_gaussian_noise y, stream offset on the device", y_offset_d, y, kBitwise);
     }
   }
 }

@@ -154,6 +154,11 @@ TEST_CASE("noise is a pure function of seed, stream and element index", "[kernel
     INFO("seed " << other.seed << ", stream " << other.stream);
     CHECK(fraction_equal(one_thread, draw(kDraws + 3, other)) < 1e-3);
   }
+
+  // Part of the stream read through stream_offset (a training step's draw: the optimizer's
+  // step count) is the same draw.
+  const int64_t offset = 40;
+  CHECK(same_bits(one_thread, draw(kDraws + 3, NoiseParams{params.seed, 2, 1.0f, &offset})));
 }
 
 TEST_CASE("ops::add_gaussian_noise adds the kernel's draw to a tensor", "[kernels][noise]") {
