@@ -101,6 +101,8 @@ const std::vector<OptionSpec>& option_specs() {
        [](Options& o, const std::string& v) { o.save_path = v; }},
       {"--tf32", nullptr, "allow TF32 tensor-core math on the GPU (faster, ~1e-3 relative error)",
        [](Options& o, const std::string&) { o.tf32 = true; }},
+      {"--cuda-graph", nullptr, "GPU: capture the training step once as a CUDA graph and replay it (fewer launches)",
+       [](Options& o, const std::string&) { o.cuda_graph = true; }},
       {"--steps", "N", "bench: timed training steps per repeat (default 20)",
        [](Options& o, const std::string& v) { o.steps = parse_integer("--steps", v, 1, 1000000); }},
       {"--warmup", "N", "bench: untimed steps before the first repeat (default 3)",

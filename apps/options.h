@@ -37,6 +37,7 @@ struct Options {
   std::string load_path;
   std::string save_path;
   bool tf32 = false;
+  bool cuda_graph = false;      // replay each training step as one captured CUDA graph
   // bench only
   int64_t steps = 20;
   int64_t warmup = 3;

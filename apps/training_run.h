@@ -19,6 +19,7 @@
 
 #include "apps/device_dataset.h"
 #include "core/adam.h"
+#include "core/captured_step.h"
 #include "core/random.h"
 #include "models/autoencoder.h"
 
@@ -33,6 +34,7 @@ struct TrainingConfig {
   bool target_noisy = false;
   bool shuffle = true;
   int64_t log_every = 0;
+  bool cuda_graph = false;  // train_step replays one captured CUDA graph (core/captured_step.h)
 };
 
 struct EpochResult {
@@ -63,7 +65,8 @@ class TrainingRun {
 
   EpochResult train_epoch(const EpochObserver& observer);
   // One step on the training examples order[first .. first + batch): forward, loss,
-  // backward, Adam. Returns the loss, still on the device (reading it would wait for the GPU).
+  // backward, Adam. Returns the loss, still on the device (reading it would wait for the GPU);
+  // with cuda_graph, the graph's loss tensor, overwritten by the next step.
   Tensor train_step(const Storage& order, int64_t first);
   // Mean squared error of the model on the whole (limited) test set, in eval mode, with a
   // fixed noise draw so that epochs and models are compared on the same noisy images.
@@ -98,6 +101,12 @@ class TrainingRun {
   Generator shuffle_generator_;
   int64_t epochs_done_ = 0;
   std::vector<EpochResult> history_;
+  // With cuda_graph: the batch's example indices, copied here before each step (the graph
+  // reads this one buffer), and the captured step. Last, so destroyed first.
+  std::shared_ptr<Storage> step_order_;
+  std::unique_ptr<CapturedStep> captured_step_;
+
+  Tensor run_step(const Storage& order, int64_t first);
 };
 
 // Draw numbers that keep the noise streams of training, evaluation and pictures apart.
