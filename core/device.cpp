@@ -29,6 +29,14 @@ std::string cuda_build_description() {
 #endif
 }
 
+std::string cuda_loaded_description() {
+#ifdef DAE_WITH_CUDA
+  return cuda::loaded_description();
+#else
+  return "none";
+#endif
+}
+
 void set_cuda_tf32(bool enabled) {
 #ifdef DAE_WITH_CUDA
   cuda::set_tf32(enabled);

@@ -25,6 +25,9 @@ const CudaStatus& cuda_status();
 bool built_with_cuda();
 // "CUDA 13.0, cuDNN 9.19.0" or "none": what the CUDA backend was compiled against.
 std::string cuda_build_description();
+// The driver's CUDA version and the cuDNN and cuBLAS this process loaded (kernels/cuda_runtime.h),
+// for a run on the GPU to print; "none" without CUDA.
+std::string cuda_loaded_description();
 
 // TF32 tensor-core math in cuBLAS and cuDNN (off by default; no-op without CUDA).
 void set_cuda_tf32(bool enabled);

@@ -130,6 +130,26 @@ size_t pool_plus_graph_memory(cudaMemPoolAttr pool_attribute, cudaGraphMemAttrib
 
 }  // namespace
 
+std::string loaded_description() {
+  int driver = 0, runtime = 0, major = 0, minor = 0, patch = 0;
+  std::ostringstream out;
+  if (cudaDriverGetVersion(&driver) == cudaSuccess && driver > 0) {
+    out << "driver for CUDA " << driver / 1000 << "." << driver % 1000 / 10;
+  } else {
+    out << "no CUDA driver";
+  }
+  if (cudaRuntimeGetVersion(&runtime) == cudaSuccess)
+    out << ", runtime " << runtime / 1000 << "." << runtime % 1000 / 10;
+  // cuDNN 9 numbers its versions major * 10000 + minor * 100 + patch.
+  const size_t cudnn = cudnnGetVersion();
+  out << ", cuDNN " << cudnn / 10000 << "." << cudnn % 10000 / 100 << "." << cudnn % 100;
+  if (cublasGetProperty(MAJOR_VERSION, &major) == CUBLAS_STATUS_SUCCESS &&
+      cublasGetProperty(MINOR_VERSION, &minor) == CUBLAS_STATUS_SUCCESS &&
+      cublasGetProperty(PATCH_LEVEL, &patch) == CUBLAS_STATUS_SUCCESS)
+    out << ", cuBLAS " << major << "." << minor << "." << patch;
+  return out.str();
+}
+
 size_t peak_memory_bytes() {
   return pool_plus_graph_memory(cudaMemPoolAttrUsedMemHigh, cudaGraphMemAttrUsedMemHigh);
 }

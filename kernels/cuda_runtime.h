@@ -39,5 +39,8 @@ bool tf32_enabled();
 
 // "CUDA 13.0, cuDNN 9.19.0": the versions this backend was compiled against.
 std::string build_description();
+// What this process runs with, which may differ (another libcudnn.so.9 on the library path, an
+// older driver): "driver for CUDA 13.0, runtime 13.0, cuDNN 9.19.0, cuBLAS 13.1.0".
+std::string loaded_description();
 
 }  // namespace dae::cuda
