@@ -39,8 +39,8 @@ Device set_up_device(const Options& options) {
   const Device device = resolve_device(options.device, why);
   if (options.tf32 && device == Device::CUDA) set_cuda_tf32(true);
   DAE_CHECK(!options.cuda_graph || device == Device::CUDA,
-            "--cuda-graph captures the training step on the GPU, and this run uses the CPU (" << why
-                                                                                              << "): drop --cuda-graph");
+            "--cuda-graph captures the training step on the GPU, and this run uses the CPU ("
+                << why << "): drop --cuda-graph");
   std::printf("  device   %s (%s)\n", device_name(device), why.c_str());
   if (device == Device::CUDA) {
     std::printf("  loaded   %s\n", cuda_loaded_description().c_str());

@@ -61,7 +61,8 @@ Tensor TrainingRun::train_step(const Storage& order, int64_t first) {
             "train_step: examples [" << first << ", " << first + config_.batch_size << ") of an order of "
                                      << order_count);
   const size_t bytes = static_cast<size_t>(config_.batch_size) * sizeof(int32_t);
-  copy_bytes(step_order_->data(), device_, static_cast<const int32_t*>(order.data()) + first, order.device(), bytes);
+  copy_bytes(step_order_->data(), device_, static_cast<const int32_t*>(order.data()) + first, order.device(),
+             bytes);
   return captured_step_->run();
 }
 
