@@ -75,9 +75,15 @@ Device set_up_device(const Options& options) {
   std::string why;
   const Device device = resolve_device(options.device, why);
   if (options.tf32 && device == Device::CUDA) set_cuda_tf32(true);
+  DAE_CHECK(!options.cuda_graph || device == Device::CUDA,
+            "--cuda-graph captures the training step on the GPU, and this run uses the CPU ("
+                << why << "): drop --cuda-graph");
   std::printf("  device   %s (%s)\n", device_name(device), why.c_str());
-  if (device == Device::CUDA)
+  if (device == Device::CUDA) {
+    std::printf("  loaded   %s\n", cuda_loaded_description().c_str());
     std::printf("  math     fp32%s\n", options.tf32 ? " with TF32 tensor cores (--tf32)" : ", TF32 off");
+    if (options.cuda_graph) std::printf("  step     replayed as one CUDA graph (--cuda-graph)\n");
+  }
   std::printf("  threads  %d CPU threads (OpenMP + OpenBLAS)\n", cpu_threads());
   return device;
 }

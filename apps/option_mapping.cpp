@@ -14,6 +14,7 @@ TrainingConfig training_config(const Options& options, const std::string& model)
   config.target_noisy = options.target == Target::Noisy;
   config.shuffle = options.shuffle;
   config.log_every = options.log_every;
+  config.cuda_graph = options.cuda_graph;
   return config;
 }
 

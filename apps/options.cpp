@@ -192,6 +192,8 @@ const std::vector<OptionSpec>& option_specs() {
                     "with (lr, batch size, ...)", kTrain, &Options::allow_recipe_change),
       switch_option("--tf32", "allow TF32 tensor-core math on the GPU (faster, ~1e-3 relative error)", kEveryCommand,
                     &Options::tf32),
+      switch_option("--cuda-graph", "GPU: capture the training step once as a CUDA graph and replay it (fewer "
+                    "launches)", kEveryCommand, &Options::cuda_graph),
       integer_option("--steps", "bench: timed training steps per repeat (default 20)", kBench, &Options::steps, 1, 100000),
       integer_option("--warmup", "bench: untimed steps before the first repeat (default 3)", kBench, &Options::warmup, 0,
                      100000),

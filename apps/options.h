@@ -42,6 +42,7 @@ struct Options {
   bool overwrite = false;            // replace a finished run in the output folder
   bool allow_recipe_change = false;  // resume a checkpoint with a different recipe
   bool tf32 = false;
+  bool cuda_graph = false;      // replay each training step as one captured CUDA graph
   // bench only
   int64_t steps = 20;
   int64_t warmup = 3;

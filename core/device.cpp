@@ -29,6 +29,14 @@ std::string cuda_build_description() {
 #endif
 }
 
+std::string cuda_loaded_description() {
+#ifdef DAE_WITH_CUDA
+  return cuda::loaded_description();
+#else
+  return "none";
+#endif
+}
+
 void set_cuda_tf32(bool enabled) {
 #ifdef DAE_WITH_CUDA
   cuda::set_tf32(enabled);
@@ -42,6 +50,12 @@ size_t cuda_peak_memory_bytes() {
   if (cuda_status().available) return cuda::peak_memory_bytes();
 #endif
   return 0;
+}
+
+void reset_cuda_peak_memory() {
+#ifdef DAE_WITH_CUDA
+  if (cuda_status().available) cuda::reset_peak_memory();
+#endif
 }
 
 void set_cpu_threads(int threads) { cpu::set_num_threads(threads); }

@@ -25,11 +25,16 @@ const CudaStatus& cuda_status();
 bool built_with_cuda();
 // "CUDA 13.0, cuDNN 9.19.0" or "none": what the CUDA backend was compiled against.
 std::string cuda_build_description();
+// The driver's CUDA version and the cuDNN and cuBLAS this process loaded (kernels/cuda_runtime.h),
+// for a run on the GPU to print; "none" without CUDA.
+std::string cuda_loaded_description();
 
 // TF32 tensor-core math in cuBLAS and cuDNN (off by default; no-op without CUDA).
 void set_cuda_tf32(bool enabled);
-// High-water mark of device memory in use, in bytes (0 without CUDA or before any use).
+// High-water mark of device memory in use, in bytes (0 without CUDA or before any use), and
+// its reset to the current use (e.g. between two models of a benchmark).
 size_t cuda_peak_memory_bytes();
+void reset_cuda_peak_memory();
 
 // Threads of the CPU backend, for OpenMP (our loops) and OpenBLAS (matrix products) at once.
 void set_cpu_threads(int threads);

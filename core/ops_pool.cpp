@@ -18,6 +18,8 @@ Tensor max_pool2d(const Tensor& x) {
   Tensor y = Tensor::empty({s.batch, s.channels, s.out_height(), s.out_width()}, device);
   DAE_DISPATCH(device, max_pool2d_forward, x.data(), y.data(), s);
 
+  // cuDNN's backward (CUDA) finds each window's maximum from x and y; the CPU's finds it from
+  // x alone and ignores y. Kept for both: a view of y, no copy.
   const Tensor saved_y = y.detach();
   record(y, "max_pool2d", {x}, [=](const Tensor& dy) {
     OpScope backward_scope("max_pool2d.backward", device, n, 4 * (2 * n + n / 2));

@@ -1,9 +1,7 @@
 // y += x and y = value over n floats (accumulate.h): gradient accumulation and zeroing.
-// Launch: one thread per element, cuda::blocks_for(n) blocks of kThreadsPerBlock, int64 indices.
-// Test: tests/test_cuda_ops.cpp.
+// Launch: one thread per element (cuda_launch.cuh). Test: tests/test_cuda_ops.cpp.
 #include "kernels/accumulate.h"
-#include "kernels/cuda_check.h"
-#include "kernels/cuda_context.h"
+#include "kernels/cuda_launch.cuh"
 
 namespace dae::cuda {
 
@@ -21,16 +19,8 @@ __global__ void fill_kernel(float* y, float value, int64_t n) {
 
 }  // namespace
 
-void accumulate(float* y, const float* x, int64_t n) {
-  if (n == 0) return;  // an empty grid is a launch error
-  accumulate_kernel<<<blocks_for(n), kThreadsPerBlock, 0, stream()>>>(y, x, n);
-  DAE_CUDA_CHECK_LAUNCH();
-}
+void accumulate(float* y, const float* x, int64_t n) { launch_for(n, accumulate_kernel, y, x, n); }
 
-void fill(float* y, float value, int64_t n) {
-  if (n == 0) return;
-  fill_kernel<<<blocks_for(n), kThreadsPerBlock, 0, stream()>>>(y, value, n);
-  DAE_CUDA_CHECK_LAUNCH();
-}
+void fill(float* y, float value, int64_t n) { launch_for(n, fill_kernel, y, value, n); }
 
 }  // namespace dae::cuda

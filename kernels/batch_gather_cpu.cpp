@@ -25,7 +25,8 @@ DAE_CPU_CLONES void gather_blocks(const uint8_t* images, const int32_t* indices,
 }  // namespace
 
 void gather_noisy_batch(const uint8_t* images, const int32_t* indices, float* clean, float* noisy,
-                        const GatherShape& s, const NoiseParams& noise) {
+                        const GatherShape& s, const NoiseParams& draw) {
+  const NoiseParams noise = with_stream_offset(draw);
   for_each_normal(
       noise, s.batch * s.pixels,
       [&](int64_t first, int64_t last) { gather_blocks(images, indices, clean, noisy, s, first, last, noise); },

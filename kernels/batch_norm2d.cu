@@ -11,8 +11,7 @@
 //   backward       1. sums of dy and dy * xhat -> 2. dx, and dbias, dweight from block (0, c)
 // Test: tests/test_cuda_ops.cpp.
 #include "kernels/batch_norm2d.h"
-#include "kernels/cuda_check.h"
-#include "kernels/cuda_context.h"
+#include "kernels/cuda_launch.cuh"
 #include "kernels/cuda_reduce.cuh"
 
 namespace dae::cuda {
@@ -117,46 +116,34 @@ double* part_buffers(const ChannelSplit& split, int64_t channels) {
 void batch_norm2d_forward_train(const float* x, const float* weight, const float* bias, float* y,
                                 BatchNormStatistics saved, float* running_mean, float* running_var,
                                 const BatchNormShape& shape, float momentum, float eps) {
-  if (shape.channels == 0) return;  // an empty grid is a launch error
   const ChannelSplit split = split_channel(shape.batch * shape.spatial);
   const dim3 grid = channel_grid(split, shape.channels);
   double* sums = part_buffers(split, shape.channels);
   double* squares = sums + split.parts * shape.channels;
-  sums_kernel<<<grid, kThreadsPerBlock, 0, stream()>>>(x, shape, split.slice, sums);
-  DAE_CUDA_CHECK_LAUNCH();
-  squared_deviations_kernel<<<grid, kThreadsPerBlock, 0, stream()>>>(x, shape, split.slice, sums, squares);
-  DAE_CUDA_CHECK_LAUNCH();
-  normalize_train_kernel<<<grid, kThreadsPerBlock, 0, stream()>>>(x, weight, bias, y, saved, running_mean,
-                                                                  running_var, shape, split.slice, sums,
-                                                                  squares, momentum, eps);
-  DAE_CUDA_CHECK_LAUNCH();
+  launch(sums_kernel, grid, x, shape, split.slice, sums);
+  launch(squared_deviations_kernel, grid, x, shape, split.slice, sums, squares);
+  launch(normalize_train_kernel, grid, x, weight, bias, y, saved, running_mean, running_var, shape, split.slice,
+         sums, squares, momentum, eps);
 }
 
 void batch_norm2d_forward_eval(const float* x, const float* weight, const float* bias, float* y,
                                BatchNormStatistics saved, const float* running_mean,
                                const float* running_var, const BatchNormShape& shape, float eps) {
-  if (shape.channels == 0) return;
   const ChannelSplit split = split_channel(shape.batch * shape.spatial);
-  normalize_eval_kernel<<<channel_grid(split, shape.channels), kThreadsPerBlock, 0, stream()>>>(
-      x, weight, bias, y, saved, running_mean, running_var, shape, split.slice, eps);
-  DAE_CUDA_CHECK_LAUNCH();
+  launch(normalize_eval_kernel, channel_grid(split, shape.channels), x, weight, bias, y, saved, running_mean,
+         running_var, shape, split.slice, eps);
 }
 
 void batch_norm2d_backward(const float* x, const float* dy, const float* weight,
                            BatchNormStatistics saved, float* dx, float* dweight, float* dbias,
                            const BatchNormShape& shape, bool training) {
-  if (shape.channels == 0) return;
   const ChannelSplit split = split_channel(shape.batch * shape.spatial);
   const dim3 grid = channel_grid(split, shape.channels);
   double* sums_dy = part_buffers(split, shape.channels);
   double* sums_dy_xhat = sums_dy + split.parts * shape.channels;
-  gradient_sums_kernel<<<grid, kThreadsPerBlock, 0, stream()>>>(x, dy, saved, shape, split.slice, sums_dy,
-                                                                sums_dy_xhat);
-  DAE_CUDA_CHECK_LAUNCH();
-  input_gradient_kernel<<<grid, kThreadsPerBlock, 0, stream()>>>(x, dy, weight, saved, dx, dweight, dbias,
-                                                                 shape, split.slice, sums_dy, sums_dy_xhat,
-                                                                 training);
-  DAE_CUDA_CHECK_LAUNCH();
+  launch(gradient_sums_kernel, grid, x, dy, saved, shape, split.slice, sums_dy, sums_dy_xhat);
+  launch(input_gradient_kernel, grid, x, dy, weight, saved, dx, dweight, dbias, shape, split.slice, sums_dy,
+         sums_dy_xhat, training);
 }
 
 }  // namespace dae::cuda

@@ -1,22 +1,24 @@
 // Per-channel bias (bias.h), NCS with s over the H*W positions (1 for Linear):
-//   forward   y[n, c, s] += bias[c]      one thread per element, cuda::blocks_for(N*C*S) blocks
+//   forward   y[n, c, s] += bias[c]      one thread per element; the channel of element i is
+//                                         (i / S) % C, in 32-bit arithmetic when N*C*S fits
 //   backward  dbias[c] = sum_{n,s} dy    a (parts, C) grid of block sums in double (see
 //                                         cuda_reduce.cuh), then one thread per channel adds its
 //                                         parts in order; with one part (a Linear layer's 256
 //                                         values) the first kernel writes dbias itself
 // Deterministic: fixed grids and orders, no atomics. Test: tests/test_cuda_ops.cpp.
 #include "kernels/bias.h"
-#include "kernels/cuda_check.h"
-#include "kernels/cuda_context.h"
+#include "kernels/cuda_launch.cuh"
 #include "kernels/cuda_reduce.cuh"
 
 namespace dae::cuda {
 
 namespace {
 
+template <typename Index>
 __global__ void bias_forward_kernel(float* y, const float* bias, BiasShape s) {
-  const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (i < s.batch * s.channels * s.spatial) y[i] += bias[(i / s.spatial) % s.channels];
+  const Index i = static_cast<Index>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (i < static_cast<Index>(s.batch * s.channels * s.spatial))
+    y[i] += bias[(i / static_cast<Index>(s.spatial)) % static_cast<Index>(s.channels)];
 }
 
 __global__ void bias_partial_sums_kernel(const float* dy, double* partial, float* dbias, BiasShape s,
@@ -40,24 +42,22 @@ __global__ void bias_finish_kernel(const double* partial, unsigned parts, float*
 
 void bias_forward(float* y, const float* bias, const BiasShape& shape) {
   const int64_t n = shape.batch * shape.channels * shape.spatial;
-  if (n == 0) return;  // an empty grid is a launch error
-  bias_forward_kernel<<<blocks_for(n), kThreadsPerBlock, 0, stream()>>>(y, bias, shape);
-  DAE_CUDA_CHECK_LAUNCH();
+  // 32 bits must also hold the index of the last block's last thread.
+  if (fits_32_bits(n + kThreadsPerBlock)) {
+    launch_for(n, bias_forward_kernel<uint32_t>, y, bias, shape);
+  } else {
+    launch_for(n, bias_forward_kernel<int64_t>, y, bias, shape);
+  }
 }
 
 void bias_backward(const float* dy, float* dbias, const BiasShape& shape) {
-  if (shape.channels == 0) return;
   const ChannelSplit split = split_channel(shape.batch * shape.spatial);
   auto* partial = split.parts > 1
                       ? static_cast<double*>(workspace(split.parts * shape.channels * sizeof(double)))
                       : nullptr;
-  bias_partial_sums_kernel<<<channel_grid(split, shape.channels), kThreadsPerBlock, 0, stream()>>>(
-      dy, partial, dbias, shape, split.slice);
-  DAE_CUDA_CHECK_LAUNCH();
+  launch(bias_partial_sums_kernel, channel_grid(split, shape.channels), dy, partial, dbias, shape, split.slice);
   if (split.parts == 1) return;
-  bias_finish_kernel<<<blocks_for(shape.channels), kThreadsPerBlock, 0, stream()>>>(
-      partial, split.parts, dbias, shape.channels);
-  DAE_CUDA_CHECK_LAUNCH();
+  launch_for(shape.channels, bias_finish_kernel, partial, split.parts, dbias, shape.channels);
 }
 
 }  // namespace dae::cuda

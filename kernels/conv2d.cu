@@ -20,8 +20,6 @@ namespace {
 
 constexpr size_t kMaxWorkspaceBytes = size_t{256} << 20;
 constexpr int kMaxRankedAlgorithms = 16;  // more than cuDNN has in any direction
-constexpr float kOne = 1.0f;
-constexpr float kZero = 0.0f;
 
 struct Tensors {
   explicit Tensors(const Conv2dShape& s)
@@ -161,27 +159,27 @@ const Convolution& convolution_for(const Conv2dShape& s) {
 void conv2d_forward(const float* x, const float* weight, float* y, const Conv2dShape& s) {
   const Convolution& c = convolution_for(s);
   const auto& plan = c.forward;
-  DAE_CUDA_CHECK(cudnnConvolutionForward(cudnn(), &kOne, c.tensors.x.get(), x,
+  DAE_CUDA_CHECK(cudnnConvolutionForward(cudnn(), &kAlphaOne, c.tensors.x.get(), x,
                                          c.tensors.weight.get(), weight, plan.convolution.get(),
                                          plan.algorithm, workspace(plan.workspace_bytes),
-                                         plan.workspace_bytes, &kZero, c.tensors.y.get(), y));
+                                         plan.workspace_bytes, &kBetaZero, c.tensors.y.get(), y));
 }
 
 void conv2d_backward_input(const float* dy, const float* weight, float* dx, const Conv2dShape& s) {
   const Convolution& c = convolution_for(s);
   const auto& plan = c.backward_input;
-  DAE_CUDA_CHECK(cudnnConvolutionBackwardData(cudnn(), &kOne, c.tensors.weight.get(), weight,
+  DAE_CUDA_CHECK(cudnnConvolutionBackwardData(cudnn(), &kAlphaOne, c.tensors.weight.get(), weight,
                                               c.tensors.y.get(), dy, plan.convolution.get(),
                                               plan.algorithm, workspace(plan.workspace_bytes),
-                                              plan.workspace_bytes, &kZero, c.tensors.x.get(), dx));
+                                              plan.workspace_bytes, &kBetaZero, c.tensors.x.get(), dx));
 }
 
 void conv2d_backward_weight(const float* dy, const float* x, float* dweight, const Conv2dShape& s) {
   const Convolution& c = convolution_for(s);
   const auto& plan = c.backward_weight;
   DAE_CUDA_CHECK(cudnnConvolutionBackwardFilter(
-      cudnn(), &kOne, c.tensors.x.get(), x, c.tensors.y.get(), dy, plan.convolution.get(),
-      plan.algorithm, workspace(plan.workspace_bytes), plan.workspace_bytes, &kZero,
+      cudnn(), &kAlphaOne, c.tensors.x.get(), x, c.tensors.y.get(), dy, plan.convolution.get(),
+      plan.algorithm, workspace(plan.workspace_bytes), plan.workspace_bytes, &kBetaZero,
       c.tensors.weight.get(), dweight));
 }
 

@@ -12,9 +12,8 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <stdexcept>
-#include <string>
 
+#include "core/error.h"
 #include "kernels/cuda_context.h"
 
 namespace dae::cuda {
@@ -44,29 +43,36 @@ struct ChannelSplit {
 
 inline ChannelSplit split_channel(int64_t values_per_channel) {
   constexpr int64_t kValuesPerBlock = 4096, kMaxParts = 64;
+  // for_each_in_slice counts a channel's values in 32 bits (see there).
+  DAE_CHECK(values_per_channel + kThreadsPerBlock <= int64_t{UINT32_MAX},
+            "per-channel CUDA reduction: " << values_per_channel << " values per channel, at most "
+                                           << UINT32_MAX - kThreadsPerBlock << " supported");
   const int64_t parts = std::clamp<int64_t>((values_per_channel + kValuesPerBlock - 1) / kValuesPerBlock, 1, kMaxParts);
   return {static_cast<unsigned>(parts), (values_per_channel + parts - 1) / parts};
 }
 
 inline dim3 channel_grid(const ChannelSplit& split, int64_t channels) {
   constexpr int64_t kMaxGridY = 65535;  // CUDA's limit on gridDim.y
-  if (channels > kMaxGridY)
-    throw std::invalid_argument("per-channel CUDA reduction: " + std::to_string(channels) +
-                                " channels, at most " + std::to_string(kMaxGridY) + " supported");
+  DAE_CHECK(channels <= kMaxGridY,
+            "per-channel CUDA reduction: " << channels << " channels, at most " << kMaxGridY << " supported");
   return dim3(split.parts, static_cast<unsigned>(channels));
 }
 
 // In a (parts, C) grid: calls visit(offset) for the offsets of channel blockIdx.y's slice
 // blockIdx.x that this thread owns, in (n, s) order, neighbouring threads on neighbouring
-// addresses.
+// addresses. The channel's value index j and its split into (n, s) are 32-bit arithmetic
+// (split_channel checks that a channel's values fit): the division per value is the costliest
+// instruction of these memory-bound loops in 64 bits. The offset itself is 64-bit.
 template <typename Shape, typename Visit>
 __device__ void for_each_in_slice(const Shape& shape, int64_t slice, Visit visit) {
-  const int64_t c = blockIdx.y, values = shape.batch * shape.spatial;
-  const int64_t begin = static_cast<int64_t>(blockIdx.x) * slice;
-  const int64_t end = begin + slice < values ? begin + slice : values;
-  for (int64_t j = begin + threadIdx.x; j < end; j += blockDim.x) {
-    const int64_t n = j / shape.spatial;
-    visit((n * shape.channels + c) * shape.spatial + (j - n * shape.spatial));
+  const int64_t c = blockIdx.y;
+  const uint32_t spatial = static_cast<uint32_t>(shape.spatial);
+  const uint32_t values = static_cast<uint32_t>(shape.batch * shape.spatial);
+  const uint32_t length = static_cast<uint32_t>(slice), begin = blockIdx.x * length;
+  const uint32_t end = begin + length < values ? begin + length : values;
+  for (uint32_t j = begin + threadIdx.x; j < end; j += blockDim.x) {
+    const uint32_t n = j / spatial;
+    visit((static_cast<int64_t>(n) * shape.channels + c) * shape.spatial + (j - n * spatial));
   }
 }
 

@@ -17,8 +17,9 @@ __global__ void probe_kernel(int* flag) { *flag = 1; }
 // architecture shows up only at the first launch, so the probe launches one.
 bool launch_probe_kernel(std::string& reason) {
   int* flag = nullptr;
-  if (cudaMalloc(&flag, sizeof(int)) != cudaSuccess) {
-    reason = "cudaMalloc failed on device 0";
+  if (const cudaError_t status = cudaMalloc(&flag, sizeof(int)); status != cudaSuccess) {
+    reason = std::string("cudaMalloc failed on device 0: ") + cudaGetErrorString(status);
+    cudaGetLastError();
     return false;
   }
   probe_kernel<<<1, 1>>>(flag);
@@ -35,6 +36,7 @@ bool launch_probe_kernel(std::string& reason) {
 
 }  // namespace
 
+// Every CUDA call here is asked for its status, none is checked by a macro that throws.
 bool probe_device(std::string& reason) {
   int count = 0;
   cudaError_t status = cudaGetDeviceCount(&count);
@@ -48,7 +50,13 @@ bool probe_device(std::string& reason) {
     return false;
   }
   cudaDeviceProp properties{};
-  DAE_CUDA_CHECK(cudaGetDeviceProperties(&properties, 0));
+  status = cudaGetDeviceProperties(&properties, 0);
+  if (status != cudaSuccess) {  // a device that enumerates but a driver that cannot describe it
+    reason = std::string("cudaGetDeviceProperties failed on device 0: ") + cudaGetErrorName(status) +
+             ": " + cudaGetErrorString(status);
+    cudaGetLastError();
+    return false;
+  }
   if (!launch_probe_kernel(reason)) return false;
   std::ostringstream description;
   description << properties.name << " (sm_" << properties.major << properties.minor << ", "
@@ -108,12 +116,54 @@ std::string build_description() {
   return out.str();
 }
 
-size_t peak_memory_bytes() {
+namespace {
+
+// The stream-ordered pool's figure plus the graphs' (their memory is not the pool's).
+size_t pool_plus_graph_memory(cudaMemPoolAttr pool_attribute, cudaGraphMemAttributeType graph_attribute) {
   cudaMemPool_t pool = nullptr;
   DAE_CUDA_CHECK(cudaDeviceGetDefaultMemPool(&pool, 0));
-  uint64_t high_water = 0;
-  DAE_CUDA_CHECK(cudaMemPoolGetAttribute(pool, cudaMemPoolAttrUsedMemHigh, &high_water));
-  return static_cast<size_t>(high_water);
+  uint64_t pool_bytes = 0, graph_bytes = 0;
+  DAE_CUDA_CHECK(cudaMemPoolGetAttribute(pool, pool_attribute, &pool_bytes));
+  DAE_CUDA_CHECK(cudaDeviceGetGraphMemAttribute(0, graph_attribute, &graph_bytes));
+  return static_cast<size_t>(pool_bytes + graph_bytes);
+}
+
+}  // namespace
+
+std::string loaded_description() {
+  int driver = 0, runtime = 0, major = 0, minor = 0, patch = 0;
+  std::ostringstream out;
+  if (cudaDriverGetVersion(&driver) == cudaSuccess && driver > 0) {
+    out << "driver for CUDA " << driver / 1000 << "." << driver % 1000 / 10;
+  } else {
+    out << "no CUDA driver";
+  }
+  if (cudaRuntimeGetVersion(&runtime) == cudaSuccess)
+    out << ", runtime " << runtime / 1000 << "." << runtime % 1000 / 10;
+  // cuDNN 9 numbers its versions major * 10000 + minor * 100 + patch.
+  const size_t cudnn = cudnnGetVersion();
+  out << ", cuDNN " << cudnn / 10000 << "." << cudnn % 10000 / 100 << "." << cudnn % 100;
+  if (cublasGetProperty(MAJOR_VERSION, &major) == CUBLAS_STATUS_SUCCESS &&
+      cublasGetProperty(MINOR_VERSION, &minor) == CUBLAS_STATUS_SUCCESS &&
+      cublasGetProperty(PATCH_LEVEL, &patch) == CUBLAS_STATUS_SUCCESS)
+    out << ", cuBLAS " << major << "." << minor << "." << patch;
+  return out.str();
+}
+
+size_t peak_memory_bytes() {
+  return pool_plus_graph_memory(cudaMemPoolAttrUsedMemHigh, cudaGraphMemAttrUsedMemHigh);
+}
+
+size_t memory_in_use_bytes() {
+  return pool_plus_graph_memory(cudaMemPoolAttrUsedMemCurrent, cudaGraphMemAttrUsedMemCurrent);
+}
+
+void reset_peak_memory() {
+  cudaMemPool_t pool = nullptr;
+  DAE_CUDA_CHECK(cudaDeviceGetDefaultMemPool(&pool, 0));
+  uint64_t reset = 0;  // the only value these attributes take: the high-water mark becomes the current use
+  DAE_CUDA_CHECK(cudaMemPoolSetAttribute(pool, cudaMemPoolAttrUsedMemHigh, &reset));
+  DAE_CUDA_CHECK(cudaDeviceSetGraphMemAttribute(0, cudaGraphMemAttrUsedMemHigh, &reset));
 }
 
 }  // namespace dae::cuda

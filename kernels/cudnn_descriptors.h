@@ -1,5 +1,5 @@
 // RAII for cuDNN descriptors and the per-shape cache that holds them (CUDA translation units
-// only; conv2d.cu is the cuDNN op). A descriptor is created by its wrapper's constructor and
+// only; conv2d.cu and max_pool2d.cu are the cuDNN ops). A descriptor is created by its wrapper's constructor and
 // destroyed by its destructor; wrappers move-construct but never copy, so each descriptor has one
 // owner. ShapeCache builds an op's descriptors and chosen algorithms on the first call with a shape
 // and reuses them on every later call.
@@ -43,6 +43,12 @@ using FilterDescriptor = CudnnDescriptor<cudnnFilterDescriptor_t, cudnnCreateFil
 using ConvolutionDescriptor =
     CudnnDescriptor<cudnnConvolutionDescriptor_t, cudnnCreateConvolutionDescriptor,
                     cudnnDestroyConvolutionDescriptor>;
+using PoolingDescriptor = CudnnDescriptor<cudnnPoolingDescriptor_t, cudnnCreatePoolingDescriptor,
+                                          cudnnDestroyPoolingDescriptor>;
+
+// The scaling factors of cuDNN's "y = alpha op(x) + beta y": alpha 1, beta 0 overwrite the output.
+constexpr float kAlphaOne = 1.0f;
+constexpr float kBetaZero = 0.0f;
 
 // The legacy descriptors take int sizes; ours are int64_t.
 inline int cudnn_int(int64_t value) {

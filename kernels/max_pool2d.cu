@@ -1,75 +1,71 @@
-// 2x2 max pooling with stride 2 on the GPU (PyTorch's nn.MaxPool2d(2, 2)), NCHW:
-//   forward   y [N, C, H/2, W/2] = the window's maximum       one thread per y element
-//   backward  dx [N, C, H, W] = dy at the window's maximum,   one thread per dx element
+// 2x2 max pooling with stride 2 on the GPU with cuDNN (PyTorch's nn.MaxPool2d(2, 2)), NCHW:
+//   forward   y [N, C, H/2, W/2] = the window's maximum           cudnnPoolingForward
+//   backward  dx [N, C, H, W] = dy at one maximum of its window,    cudnnPoolingBackward
 //             0 elsewhere and in the odd last row/column the floor leaves out
-// Both find the maximum with pool_window_argmax, the function max_pool2d_cpu.cpp calls
-// (max_pool2d.h), so the GPU selects exactly what the CPU selects: the first maximum in
-// row-major window order on ties, a NaN over any number. cuDNN pooling is not used: it does
-// not document which element of a tie receives the gradient, and ties are common here (after
-// ReLU and BatchNorm whole windows share one value). The backward recomputes the argmax of
-// its window for each of the window's 4 elements: 4 cached loads instead of a memset and a
-// scatter, and every dx element is written exactly once, by its own thread.
-// Launch: cuda::blocks_for(n) blocks of kThreadsPerBlock, int64 indices.
-// Exact: the same bits as the CPU. Tests: test_cuda_ops.cpp (odd sizes, ties).
+// alpha = 1, beta = 0: each call overwrites its output. The backward finds each window's
+// maximum from x and the forward's y, which is why core/ops_pool.cpp keeps y (the CPU finds
+// it again from x alone).
+//   CUDNN_POOLING_MAX_DETERMINISTIC  the same element of each window receives the gradient on
+//                                    every run (CUDNN_POOLING_MAX may use atomics)
+//   CUDNN_PROPAGATE_NAN              a window holding a NaN outputs NaN, as on the CPU and in
+//                                    PyTorch (its payload may differ)
+// Ties: cuDNN does not document which of a window's equal maxima receives the gradient, and
+// the CPU gives it to the first in row-major order (max_pool2d.h). The rule cuDNN follows is
+// to be confirmed on a GPU: the tie test in tests/test_cuda_ops.cpp checks that each window's
+// gradient lands whole on one maximal element and reports which one ("cuDNN max-pool ties:").
+// Ties are common in the conv model (ReLU zeros all become one value after BatchNorm); why its
+// training comparison holds for any tie rule: tests/test_cuda_training.cpp.
+// Descriptors are built once per shape and cached, as the convolutions' are (conv2d.cu).
+// Tests: test_cuda_ops.cpp (tie-free inputs: the CPU's bits forward and backward; ties; odd sizes).
 #include "kernels/cuda_check.h"
 #include "kernels/cuda_context.h"
+#include "kernels/cudnn_descriptors.h"
 #include "kernels/max_pool2d.h"
 
 namespace dae::cuda {
 
 namespace {
 
-// PoolShape's size helpers are host-only; the kernels get the sizes they need.
-struct PoolSizes {
-  int64_t planes, height, width, out_height, out_width;
+struct Pooling {
+  explicit Pooling(const PoolShape& s)
+      : x(nchw_descriptor(s.batch, s.channels, s.height, s.width)),
+        y(nchw_descriptor(s.batch, s.channels, s.out_height(), s.out_width())) {
+    const int window = static_cast<int>(PoolShape::kWindow);
+    DAE_CUDA_CHECK(cudnnSetPooling2dDescriptor(pooling.get(), CUDNN_POOLING_MAX_DETERMINISTIC,
+                                               CUDNN_PROPAGATE_NAN, window, window, 0, 0, window,
+                                               window));
+    // cuDNN sizes the output as 1 + (H - 2) / 2, the same floor as PoolShape: checked, since
+    // a disagreement would read or write past y.
+    int n = 0, c = 0, h = 0, w = 0;
+    DAE_CUDA_CHECK(cudnnGetPooling2dForwardOutputDim(pooling.get(), x.get(), &n, &c, &h, &w));
+    DAE_CHECK(h == s.out_height() && w == s.out_width(),
+              "max_pool2d: cuDNN makes a " << h << "x" << w << " output of a " << s.height << "x"
+                                           << s.width << " input, expected " << s.out_height()
+                                           << "x" << s.out_width());
+  }
+  PoolingDescriptor pooling;
+  TensorDescriptor x, y;  // x also describes dx, y also dy
 };
 
-PoolSizes sizes_of(const PoolShape& s) {
-  return {s.batch * s.channels, s.height, s.width, s.out_height(), s.out_width()};
-}
-
-__global__ void max_pool2d_forward_kernel(const float* x, float* y, PoolSizes s) {
-  const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-  const int64_t map = s.out_height * s.out_width;
-  if (i >= s.planes * map) return;
-  const int64_t plane = i / map, oy = (i % map) / s.out_width, ox = i % s.out_width;
-  const float* in = x + plane * s.height * s.width;
-  y[i] = in[pool_window_argmax(in, s.width, oy, ox)];
-}
-
-__global__ void max_pool2d_backward_kernel(const float* x, const float* dy, float* dx,
-                                           PoolSizes s) {
-  const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-  const int64_t map = s.height * s.width;
-  if (i >= s.planes * map) return;
-  const int64_t plane = i / map, at = i % map;
-  const int64_t oy = (at / s.width) / PoolShape::kWindow, ox = (at % s.width) / PoolShape::kWindow;
-  float gradient = 0.0f;
-  if (oy < s.out_height && ox < s.out_width) {
-    const float* in = x + plane * map;
-    if (pool_window_argmax(in, s.width, oy, ox) == at)
-      gradient = dy[(plane * s.out_height + oy) * s.out_width + ox];
-  }
-  dx[i] = gradient;
+const Pooling& pooling_for(const PoolShape& s) {
+  static ShapeCache<4, Pooling> cache;
+  return cache.get({s.batch, s.channels, s.height, s.width}, s);
 }
 
 }  // namespace
 
-void max_pool2d_forward(const float* x, float* y, const PoolShape& shape) {
-  const PoolSizes s = sizes_of(shape);
-  const int64_t n = s.planes * s.out_height * s.out_width;
-  if (n == 0) return;  // an empty grid is a launch error
-  max_pool2d_forward_kernel<<<blocks_for(n), kThreadsPerBlock, 0, stream()>>>(x, y, s);
-  DAE_CUDA_CHECK_LAUNCH();
+void max_pool2d_forward(const float* x, float* y, const PoolShape& s) {
+  if (s.batch * s.channels == 0) return;  // cuDNN rejects an empty tensor descriptor
+  const Pooling& p = pooling_for(s);
+  DAE_CUDA_CHECK(cudnnPoolingForward(cudnn(), p.pooling.get(), &kAlphaOne, p.x.get(), x, &kBetaZero,
+                                     p.y.get(), y));
 }
 
-void max_pool2d_backward(const float* x, const float* /*y*/, const float* dy, float* dx,
-                         const PoolShape& shape) {
-  const PoolSizes s = sizes_of(shape);
-  const int64_t n = s.planes * s.height * s.width;
-  if (n == 0) return;
-  max_pool2d_backward_kernel<<<blocks_for(n), kThreadsPerBlock, 0, stream()>>>(x, dy, dx, s);
-  DAE_CUDA_CHECK_LAUNCH();
+void max_pool2d_backward(const float* x, const float* y, const float* dy, float* dx, const PoolShape& s) {
+  if (s.batch * s.channels == 0) return;
+  const Pooling& p = pooling_for(s);
+  DAE_CUDA_CHECK(cudnnPoolingBackward(cudnn(), p.pooling.get(), &kAlphaOne, p.y.get(), y, p.y.get(), dy,
+                                      p.x.get(), x, &kBetaZero, p.x.get(), dx));
 }
 
 }  // namespace dae::cuda

@@ -1,23 +1,22 @@
 // Mean squared error (mse_loss.h, PyTorch's MSELoss(reduction='mean')):
 //   forward   loss = (1/n) sum_i squared_error(p_i, t_i), summed in double
 //   backward  dp_i = mse_gradient(p_i, t_i, mse_gradient_scale(grad_loss, n))
-// The forward is two launches: up to kPartialSums blocks of kThreadsPerBlock threads each sum a
-// grid-stride share of the elements into one double in cuda::workspace(), then one block sums
+// The forward is two launches: up to kMaxPartialSums blocks (mse_loss.h) of kThreadsPerBlock
+// threads each sum a grid-stride share of the elements (a thread takes every
+// (blocks * kThreadsPerBlock)-th element, several passes beyond 262,144 elements) into one
+// double in cuda::workspace(), then one block sums
 // those partials in order and divides by n. The grid depends only on n, so the loss has the
 // same bits on every run (no atomics). The backward reads grad_loss on the device (no host
 // sync), one thread per element. Test: tests/test_cuda_ops.cpp.
 #include <algorithm>
 
-#include "kernels/cuda_check.h"
-#include "kernels/cuda_context.h"
+#include "kernels/cuda_launch.cuh"
 #include "kernels/cuda_reduce.cuh"
 #include "kernels/mse_loss.h"
 
 namespace dae::cuda {
 
 namespace {
-
-constexpr unsigned kPartialSums = 1024;
 
 __global__ void squared_error_partial_sums(const float* prediction, const float* target, int64_t n,
                                            double* partial) {
@@ -50,20 +49,15 @@ __global__ void mse_loss_backward_kernel(const float* prediction, const float* t
 
 void mse_loss_forward(const float* prediction, const float* target, int64_t n, float* loss) {
   // Any grid is correct (grid-stride); at least one block so that n = 0 still writes the loss.
-  const unsigned blocks = std::clamp(blocks_for(n), 1u, kPartialSums);
+  const unsigned blocks = std::clamp<unsigned>(blocks_for(n), 1u, kMaxPartialSums);
   auto* partial = static_cast<double*>(workspace(blocks * sizeof(double)));
-  squared_error_partial_sums<<<blocks, kThreadsPerBlock, 0, stream()>>>(prediction, target, n, partial);
-  DAE_CUDA_CHECK_LAUNCH();
-  mean_of_partial_sums<<<1, kThreadsPerBlock, 0, stream()>>>(partial, blocks, n, loss);
-  DAE_CUDA_CHECK_LAUNCH();
+  launch(squared_error_partial_sums, dim3(blocks), prediction, target, n, partial);
+  launch(mean_of_partial_sums, dim3(1), partial, blocks, n, loss);
 }
 
 void mse_loss_backward(const float* prediction, const float* target, const float* grad_loss,
                        float* grad_prediction, int64_t n) {
-  if (n == 0) return;  // an empty grid is a launch error
-  mse_loss_backward_kernel<<<blocks_for(n), kThreadsPerBlock, 0, stream()>>>(
-      prediction, target, grad_loss, grad_prediction, n);
-  DAE_CUDA_CHECK_LAUNCH();
+  launch_for(n, mse_loss_backward_kernel, prediction, target, grad_loss, grad_prediction, n);
 }
 
 }  // namespace dae::cuda

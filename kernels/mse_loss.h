@@ -3,7 +3,7 @@
 //   dL/dp_i = grad_loss * 2 (p_i - t_i) / n.
 // The loss and its incoming gradient are one-element buffers on the tensors' device, so a
 // training step on the GPU never waits for the host. The sum is accumulated in double.
-// Tests: test_kernels_loss.cpp, test_cuda_ops.cpp.
+// Tests: test_kernels_elementwise.cpp, test_cuda_ops.cpp.
 #pragma once
 
 #include <cstdint>
@@ -33,6 +33,8 @@ void mse_loss_backward(const float* prediction, const float* target, const float
 }  // namespace cpu
 
 namespace cuda {
+// The forward's grid: at most this many blocks, each summing a grid-stride share (mse_loss.cu).
+constexpr unsigned kMaxPartialSums = 1024;
 void mse_loss_forward(const float* prediction, const float* target, int64_t n, float* loss);
 void mse_loss_backward(const float* prediction, const float* target, const float* grad_loss,
                        float* grad_prediction, int64_t n);

@@ -1,9 +1,8 @@
 // Gaussian noise y = x + std * z (noise.h): one thread per group of 4 elements, the group's
-// 4 normals from one Philox call (normal_group), so cuda::blocks_for(ceil(n / 4)) blocks of
-// kThreadsPerBlock. The math is noise.h's, built from mul_rn/add_rn, IEEE division and sqrtf,
+// 4 normals from one Philox call (normal_group), launched as one thread per group
+// (cuda_launch.cuh). The math is noise.h's, built from mul_rn/add_rn, IEEE division and sqrtf,
 // so the output has the same bits as noise_cpu.cpp: tests/test_cuda_ops.cpp checks it exactly.
-#include "kernels/cuda_check.h"
-#include "kernels/cuda_context.h"
+#include "kernels/cuda_launch.cuh"
 #include "kernels/noise.h"
 
 namespace dae::cuda {
@@ -13,20 +12,18 @@ namespace {
 __global__ void add_gaussian_noise_kernel(const float* x, float* y, int64_t n, NoiseParams params) {
   const int64_t group = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (group >= (n + 3) / 4) return;
+  const NoiseParams p = with_stream_offset(params);  // one read of the offset per thread
   float z[4];
-  normal_group(params, static_cast<uint64_t>(group), z);
+  normal_group(p, static_cast<uint64_t>(group), z);
   for (int64_t k = 0; k < 4 && 4 * group + k < n; ++k) {
-    y[4 * group + k] = add_noise(x[4 * group + k], z[k], params.std);
+    y[4 * group + k] = add_noise(x[4 * group + k], z[k], p.std);
   }
 }
 
 }  // namespace
 
 void add_gaussian_noise(const float* x, float* y, int64_t n, const NoiseParams& params) {
-  if (n == 0) return;  // an empty grid is a launch error
-  add_gaussian_noise_kernel<<<blocks_for((n + 3) / 4), kThreadsPerBlock, 0, stream()>>>(
-      x, y, n, params);
-  DAE_CUDA_CHECK_LAUNCH();
+  launch_for((n + 3) / 4, add_gaussian_noise_kernel, x, y, n, params);
 }
 
 }  // namespace dae::cuda

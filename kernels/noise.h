@@ -24,7 +24,18 @@ struct NoiseParams {
   uint64_t seed;
   uint64_t stream;  // one per training step (and per evaluation pass), so each draw is fresh
   float std;
+  // If set, *stream_offset is added to stream where the kernel runs (so it points into the
+  // memory of the tensors' device). A training step points it at the optimizer's step count
+  // (Adam::device_step_count): one captured CUDA graph then draws fresh noise at each replay.
+  const int64_t* stream_offset = nullptr;
 };
+
+// The parameters with the offset, if any, read and added into stream: what the draw uses.
+DAE_HOST_DEVICE NoiseParams with_stream_offset(NoiseParams p) {
+  if (p.stream_offset) p.stream += static_cast<uint64_t>(*p.stream_offset);
+  p.stream_offset = nullptr;
+  return p;
+}
 
 // ln(u) for u in (0, 1]: u = m 2^e with m in (sqrt(1/2), sqrt(2)], ln m = 2 atanh(s),
 // s = (m - 1) / (m + 1), |s| <= 0.172, series to s^11 (error below 1e-10).

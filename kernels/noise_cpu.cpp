@@ -18,7 +18,8 @@ DAE_CPU_CLONES void noise_blocks(const float* x, float* y, int64_t first_block, 
 
 }  // namespace
 
-void add_gaussian_noise(const float* x, float* y, int64_t n, const NoiseParams& params) {
+void add_gaussian_noise(const float* x, float* y, int64_t n, const NoiseParams& draw) {
+  const NoiseParams params = with_stream_offset(draw);
   for_each_normal(
       params, n, [&](int64_t first, int64_t last) { noise_blocks(x, y, first, last, params); },
       [&](int64_t i, float z) { y[i] = add_noise(x[i], z, params.std); });

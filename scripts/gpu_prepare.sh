@@ -69,7 +69,8 @@ say "$deps: $((total / 1024)) KiB; with the working tree $(((total + tree) / 104
 ((total + tree < 60 * 1048576)) || die "too large for one device call"
 cat <<EOF
 
-The device call (one H200; the script stops itself after about 7.5 minutes):
+The device call (one H200; the script prints its time plan first and stops itself within
+about 8.5 minutes, DAE_GPU_CHECK_BUDGET_S=500):
   run  command:   bash scripts/gpu_check.sh
        carry:     [".gpu-deps"]
        timeout_s: 560

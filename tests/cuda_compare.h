@@ -1,7 +1,7 @@
 // Helpers of the [cuda] tests (test_cuda_ops.cpp, test_cuda_training.cpp), which check the
 // CUDA backend against the CPU one (STYLE.md habit 5): seeded random inputs, the tolerances
 // by kind of op, a comparison that checks finiteness first and names the worst element, and
-// device arrays followed by a guard region that no kernel may touch.
+// device arrays between two guard regions that no kernel may touch.
 #pragma once
 
 #include <catch2/catch.hpp>
@@ -164,21 +164,25 @@ inline std::vector<float> unwritten(int64_t count) {
   return std::vector<float>(static_cast<size_t>(count), bits_to_float(kSentinelBits));
 }
 
-// `count` elements of device memory followed by a guard region of sentinel words that every
-// kernel must leave untouched: an out-of-bounds write (a thread past the end, a wrong grid)
-// changes it. RAII: freed (stream-ordered) when it goes out of scope.
+// `count` elements of device memory between two guard regions of sentinel words that every
+// kernel must leave untouched: an out-of-bounds write (a thread past the end, a wrong grid, a
+// negative offset) changes one of them. The data starts 4 KiB into the allocation, so it keeps
+// the allocator's 256-byte alignment. RAII: freed (stream-ordered) when it goes out of scope.
 template <typename T>
 class GuardedDeviceArray {
  public:
-  static constexpr size_t kGuardWords = 1024;  // 4 KiB: a few blocks of overrun
+  static constexpr size_t kGuardWords = 1024;  // 4 KiB on each side: a few blocks of overrun
+  static constexpr size_t kGuardBytes = kGuardWords * sizeof(uint32_t);
 
   explicit GuardedDeviceArray(const std::vector<T>& values) : count_(values.size()) {
-    data_ = static_cast<T*>(cuda::allocate(bytes() + kGuardWords * sizeof(uint32_t)));
+    allocation_ = static_cast<unsigned char*>(cuda::allocate(kGuardBytes + bytes() + kGuardBytes));
+    data_ = reinterpret_cast<T*>(allocation_ + kGuardBytes);
     if (!values.empty()) cuda::copy_host_to_device(data_, values.data(), bytes());
     const std::vector<uint32_t> guard(kGuardWords, kSentinelBits);
-    cuda::copy_host_to_device(guard_address(), guard.data(), kGuardWords * sizeof(uint32_t));
+    cuda::copy_host_to_device(allocation_, guard.data(), kGuardBytes);
+    cuda::copy_host_to_device(after_data(), guard.data(), kGuardBytes);
   }
-  ~GuardedDeviceArray() { cuda::deallocate(data_); }
+  ~GuardedDeviceArray() { cuda::deallocate(allocation_); }
   GuardedDeviceArray(const GuardedDeviceArray&) = delete;
   GuardedDeviceArray& operator=(const GuardedDeviceArray&) = delete;
 
@@ -190,24 +194,33 @@ class GuardedDeviceArray {
     return host;
   }
 
+  // Both guards; a failure names the first changed word, counted away from the data.
   bool check_guard(const std::string& what) const {
-    std::vector<uint32_t> guard(kGuardWords);
-    cuda::copy_device_to_host(guard.data(), guard_address(), kGuardWords * sizeof(uint32_t));
-    size_t first = 0;
-    while (first < guard.size() && guard[first] == kSentinelBits) ++first;
-    const bool intact = first == guard.size();
-    INFO(what << ": the kernel wrote past the end of its output: guard word " << first
-              << " after element " << count_ << " holds 0x" << std::hex
-              << (intact ? kSentinelBits : guard[first]));
-    CHECK(intact);
-    return intact;
+    const bool before = check_one_guard(what, allocation_, "before the start", true);
+    const bool after = check_one_guard(what, after_data(), "after the end", false);
+    return before && after;
   }
 
  private:
   size_t bytes() const { return count_ * sizeof(T); }
-  void* guard_address() const { return reinterpret_cast<unsigned char*>(data_) + bytes(); }
+  unsigned char* after_data() const { return allocation_ + kGuardBytes + bytes(); }
+
+  bool check_one_guard(const std::string& what, const unsigned char* address, const char* where,
+                       bool backwards) const {
+    std::vector<uint32_t> guard(kGuardWords);
+    cuda::copy_device_to_host(guard.data(), address, kGuardBytes);
+    size_t first = 0;  // words from the data's edge
+    const auto word = [&](size_t k) { return guard[backwards ? kGuardWords - 1 - k : k]; };
+    while (first < kGuardWords && word(first) == kSentinelBits) ++first;
+    const bool intact = first == kGuardWords;
+    INFO(what << ": the kernel wrote " << where << " of its output (" << count_ << " elements): guard word "
+              << first << " " << where << " holds 0x" << std::hex << (intact ? kSentinelBits : word(first)));
+    CHECK(intact);
+    return intact;
+  }
 
   size_t count_;
+  unsigned char* allocation_ = nullptr;
   T* data_ = nullptr;
 };
 

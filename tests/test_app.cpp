@@ -83,7 +83,8 @@ TEST_CASE("mnist_dae: exit codes and messages of bad input", "[app][cli]") {
     CHECK(r.exit_code == 0);
     for (const char* flag : {"--data", "--out", "--epochs", "--batch-size", "--lr", "--noise-std", "--seed",
                              "--device", "--threads", "--train-limit", "--test-limit", "--target",
-                             "--no-shuffle", "--log-every", "--load", "--save", "--tf32", "--steps"})
+                             "--no-shuffle", "--log-every", "--load", "--save", "--tf32", "--cuda-graph",
+                             "--steps"})
       CHECK_THAT(r.output, Catch::Contains(flag));
     CHECK_THAT(r.output, Catch::Contains("default 2e-4"));
   }
@@ -108,6 +109,11 @@ TEST_CASE("mnist_dae: exit codes and messages of bad input", "[app][cli]") {
                                         " --out " + dir.file("a-file/sub"));
     CHECK(r.exit_code == 1);
     CHECK_THAT(r.output, Catch::Contains("cannot create the output directory") && Catch::Contains("a-file/sub"));
+  }
+  SECTION("--cuda-graph on the CPU exits 1 saying it needs the GPU") {
+    const ProcessResult r = run_program("linear --device cpu --cuda-graph");
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.output, Catch::Contains("--cuda-graph") && Catch::Contains("uses the CPU"));
   }
   if (!dae::cuda_status().available) {
     SECTION("--device cuda without a usable GPU exits 1 saying why") {

@@ -10,6 +10,7 @@
 // reports them as skipped where no GPU answers.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <iterator>
@@ -29,6 +30,7 @@
 #include "kernels/batch_norm2d.h"
 #include "kernels/bias.h"
 #include "kernels/conv2d.h"
+#include "kernels/cpu_runtime.h"
 #include "kernels/linear.h"
 #include "kernels/max_pool2d.h"
 #include "kernels/mse_loss.h"
@@ -78,8 +80,13 @@ using test::unwritten;
 using DeviceArray = test::GuardedDeviceArray<float>;
 
 // Element counts for the element-wise kernels: 1, odd sizes around one 256-thread block, one
-// MLP batch (37 x 784), and more than 65536 (where the CPU side turns OpenMP on).
-const int64_t kCounts[] = {1, 3, 255, 257, 29008, 100003};
+// MLP batch (37 x 784), 100,003, and just over cpu::kParallelMinElements (2^20), where the CPU
+// side turns OpenMP on. That last one is also over kMaxPartialSums x kThreadsPerBlock =
+// 262,144, so mse_loss's grid-stride loop makes several passes (4) over it.
+constexpr int64_t kLargeCount = cpu::kParallelMinElements + 3;
+static_assert(kLargeCount > 2 * int64_t{cuda::kMaxPartialSums} * cuda::kThreadsPerBlock,
+              "the largest count must make mse_loss's grid-stride loop pass more than once");
+const int64_t kCounts[] = {1, 3, 255, 257, 29008, 100003, kLargeCount};
 
 TEST_CASE("cuda relu kernels match the CPU bit for bit", "[cuda][kernels][relu]") {
   require_gpu();
@@ -216,44 +223,118 @@ TEST_CASE("cuda conv2d kernels (cuDNN) match the CPU (im2col + OpenBLAS)",
   }
 }
 
-// Runs both max_pool2d kernels on x; with `ties`, x takes values in {0, 1, 2} only, so many
-// windows hold several maxima.
-void check_max_pool2d_kernels(const PoolShape& s, bool ties) {
-  INFO("max_pool2d shape " << dims({s.batch, s.channels, s.height, s.width})
-                           << (ties ? " with ties" : ""));
-  const int64_t x_size = s.batch * s.channels * s.height * s.width;
-  const int64_t y_size = s.batch * s.channels * s.out_height() * s.out_width();
-  std::vector<float> x = random_values(x_size, 1, 0.0f, ties ? 3.0f : 1.0f);
-  if (ties)
+// The max_pool2d shapes: 28x28 and 7x7 maps (7 is odd: the last row and column belong to no
+// window), and a non-square map with an odd height.
+const PoolShape kPoolShapes[] = {{3, 5, 28, 28}, {37, 17, 7, 7}, {2, 3, 9, 12}};
+
+// Pairwise distinct values (a shuffled 0, 1, 2, ... scaled into [0, 1), exact in float), so
+// that no window holds a tie: the gradient's element is then the same under any tie rule.
+std::vector<float> distinct_values(int64_t count, uint64_t seed) {
+  REQUIRE(count <= (int64_t{1} << 24));  // every integer up to 2^24 is a float
+  std::vector<float> values(static_cast<size_t>(count));
+  for (size_t i = 0; i < values.size(); ++i) values[i] = static_cast<float>(i);
+  Generator generator(seed);
+  for (size_t i = values.size() - 1; i > 0; --i) std::swap(values[i], values[generator.below(i + 1)]);
+  for (float& value : values) value /= static_cast<float>(count);
+  return values;
+}
+
+TEST_CASE("cuda max_pool2d kernels (cuDNN) give the CPU's bits on tie-free inputs", "[cuda][kernels][pool]") {
+  require_gpu();
+  for (const PoolShape& s : kPoolShapes) {
+    INFO("max_pool2d shape " << dims({s.batch, s.channels, s.height, s.width}));
+    const int64_t x_size = s.batch * s.channels * s.height * s.width;
+    const int64_t y_size = s.batch * s.channels * s.out_height() * s.out_width();
+    const std::vector<float> x = distinct_values(x_size, 1), dy = random_values(y_size, 2);
+    std::vector<float> y(dy.size()), dx(x.size());
+    cpu::max_pool2d_forward(x.data(), y.data(), s);
+    cpu::max_pool2d_backward(x.data(), y.data(), dy.data(), dx.data(), s);
+
+    DeviceArray x_d(x), dy_d(dy), y_d(unwritten(y_size)), dx_d(unwritten(x_size));
+    cuda::max_pool2d_forward(x_d.data(), y_d.data(), s);
+    cuda::max_pool2d_backward(x_d.data(), y_d.data(), dy_d.data(), dx_d.data(), s);
+    // A maximum is one of the inputs and its gradient one dy, routed: selections, exact.
+    // With odd H or W, dx of the left-out last row/column must be exactly 0 on both.
+    check_output("max_pool2d_forward y", y_d, y, kBitwise);
+    check_output("max_pool2d_backward dx", dx_d, dx, kBitwise);
+  }
+}
+
+// Ties: x takes the values 0, 1 and 2 only, so most windows hold several maxima. cuDNN does not
+// document which one receives the gradient, and PyTorch's rule (the first in row-major order,
+// the CPU's) is not required of it: what the backward must do is give each window's gradient
+// whole to exactly one maximal element (the window's sum of dx is exactly its dy), none to the
+// others, and 0 to the row and column no window covers. Which element it picks is reported
+// (a WARN line, in every run's output) so that max_pool2d.cu can state it once a GPU has shown it.
+TEST_CASE("cuda max_pool2d backward gives each window's gradient whole to one of its maxima",
+          "[cuda][kernels][pool]") {
+  require_gpu();
+  int64_t tied_windows = 0, to_first = 0, to_last = 0;
+  for (const PoolShape& s : kPoolShapes) {
+    INFO("max_pool2d shape " << dims({s.batch, s.channels, s.height, s.width}) << " with ties");
+    const int64_t planes = s.batch * s.channels, H = s.height, W = s.width;
+    const int64_t Ho = s.out_height(), Wo = s.out_width();
+    std::vector<float> x = random_values(planes * H * W, 1, 0.0f, 3.0f);
     for (float& value : x) value = std::floor(value);
-  const std::vector<float> dy = random_values(y_size, 2);
-  std::vector<float> y(dy.size()), dx(x.size());
-  cpu::max_pool2d_forward(x.data(), y.data(), s);
-  cpu::max_pool2d_backward(x.data(), y.data(), dy.data(), dx.data(), s);
+    // Gradients that are never 0, so that a window's chosen element is the one non-zero of dx.
+    const std::vector<float> dy = random_values(planes * Ho * Wo, 2, 0.5f, 1.5f);
+    std::vector<float> y(dy.size());
+    cpu::max_pool2d_forward(x.data(), y.data(), s);
 
-  DeviceArray x_d(x), dy_d(dy), y_d(unwritten(y_size)), dx_d(unwritten(x_size));
-  cuda::max_pool2d_forward(x_d.data(), y_d.data(), s);
-  cuda::max_pool2d_backward(x_d.data(), y_d.data(), dy_d.data(), dx_d.data(), s);
-  // A maximum is one of the inputs and its gradient one dy, routed: selections, exact.
-  // With odd H or W, dx of the left-out last row/column must be exactly 0 on both.
-  check_output("max_pool2d_forward y", y_d, y, kBitwise);
-  check_output("max_pool2d_backward dx", dx_d, dx, kBitwise);
-}
+    DeviceArray x_d(x), dy_d(dy), y_d(unwritten(planes * Ho * Wo)), dx_d(unwritten(planes * H * W));
+    cuda::max_pool2d_forward(x_d.data(), y_d.data(), s);
+    cuda::max_pool2d_backward(x_d.data(), y_d.data(), dy_d.data(), dx_d.data(), s);
+    // The maximum's value does not depend on which maximum is taken: exact.
+    check_output("max_pool2d_forward y", y_d, y, kBitwise);
+    REQUIRE(dx_d.check_guard("max_pool2d_backward dx"));
+    const std::vector<float> dx = dx_d.values();
 
-TEST_CASE("cuda max_pool2d kernels select exactly what the CPU selects", "[cuda][kernels][pool]") {
-  require_gpu();
-  for (const PoolShape& s :
-       {PoolShape{3, 5, 28, 28}, PoolShape{37, 17, 7, 7}, PoolShape{2, 3, 9, 12}})
-    check_max_pool2d_kernels(s, false);
-}
-
-// max_pool2d.h promises PyTorch's rule: a tie goes to the first maximum in row-major window
-// order, one gradient per window. Ties are common in training: after ReLU then BatchNorm
-// (the conv model's encoder), every zero becomes the same value, often a whole window of it.
-TEST_CASE("cuda max_pool2d kernels route ties as the CPU does", "[cuda][kernels][pool]") {
-  require_gpu();
-  for (const PoolShape& s : {PoolShape{37, 5, 7, 7}, PoolShape{2, 3, 9, 12}})
-    check_max_pool2d_kernels(s, true);
+    int64_t wrong = 0;
+    std::string first_wrong;
+    for (int64_t p = 0; p < planes; ++p) {
+      const float* in = x.data() + p * H * W;
+      const float* grad = dx.data() + p * H * W;
+      for (int64_t i = 0; i < H; ++i)
+        for (int64_t j = 0; j < W; ++j)
+          if ((i >= 2 * Ho || j >= 2 * Wo) && grad[i * W + j] != 0.0f && ++wrong == 1)
+            first_wrong = "plane " + std::to_string(p) + ": dx at (" + std::to_string(i) + ", " +
+                          std::to_string(j) + "), outside every window, is not 0";
+      for (int64_t oy = 0; oy < Ho; ++oy) {
+        for (int64_t ox = 0; ox < Wo; ++ox) {
+          const float window_dy = dy[static_cast<size_t>((p * Ho + oy) * Wo + ox)];
+          const float window_max = y[static_cast<size_t>((p * Ho + oy) * Wo + ox)];
+          std::vector<int64_t> maxima, receivers;  // window positions 0..3, row-major
+          bool exact = true;
+          for (int64_t k = 0; k < 4; ++k) {
+            const int64_t at = (2 * oy + k / 2) * W + 2 * ox + k % 2;
+            if (in[at] == window_max) maxima.push_back(k);
+            if (grad[at] != 0.0f) {  // a NaN (an unwritten element) counts as non-zero
+              receivers.push_back(k);
+              exact = exact && float_to_bits(grad[at]) == float_to_bits(window_dy);
+            }
+          }
+          const bool one_maximum = receivers.size() == 1 && exact &&
+                                   std::find(maxima.begin(), maxima.end(), receivers[0]) != maxima.end();
+          if (!one_maximum && ++wrong == 1)
+            first_wrong = "plane " + std::to_string(p) + ", window (" + std::to_string(oy) + ", " +
+                          std::to_string(ox) + "): " + std::to_string(maxima.size()) + " maxima, " +
+                          std::to_string(receivers.size()) + " elements received gradient" +
+                          (exact ? "" : ", not exactly dy");
+          if (one_maximum && maxima.size() > 1) {
+            ++tied_windows;
+            to_first += receivers[0] == maxima.front();
+            to_last += receivers[0] == maxima.back();
+          }
+        }
+      }
+    }
+    INFO("first wrong window: " << first_wrong);
+    CHECK(wrong == 0);
+  }
+  REQUIRE(tied_windows > 0);
+  WARN("cuDNN max-pool ties: of " << tied_windows << " windows with tied maxima, the gradient went to "
+       << "the first maximum in row-major order in " << to_first << ", to the last in " << to_last
+       << ", to a middle one in " << tied_windows - to_first - to_last << " (the CPU: always the first)");
 }
 
 // Batch norm shapes {N, C, H*W}: 28x28 and 7x7 maps, and 1x1 maps (statistics over N only).
@@ -357,17 +438,30 @@ TEST_CASE("cuda adam kernel matches the CPU over several steps", "[cuda][kernels
     std::vector<float> params = random_values(n, 1), exp_avg(params.size(), 0.0f);
     std::vector<float> exp_avg_sq(params.size(), 0.0f);
     DeviceArray params_d(params), exp_avg_d(exp_avg), exp_avg_sq_d(exp_avg_sq);
-    for (int64_t step = 1; step <= 5; ++step) {
+    // Resumed at step 3, as from a checkpoint: the count advances where each backend keeps it.
+    AdamStepState state{3, AdamStepScalars{}};
+    const test::GuardedDeviceArray<AdamStepState> state_d({state});
+    for (int64_t step = 4; step <= 8; ++step) {
       const std::vector<float> grads = random_values(n, 10 + static_cast<uint64_t>(step));
-      const AdamStepScalars scalars = adam_step_scalars(hyperparameters, step);
-      cpu::adam_step(params.data(), grads.data(), exp_avg.data(), exp_avg_sq.data(), n, scalars);
+      cpu::adam_step(params.data(), grads.data(), exp_avg.data(), exp_avg_sq.data(), n, hyperparameters, &state);
       const DeviceArray grads_d(grads);
       cuda::adam_step(params_d.data(), grads_d.data(), exp_avg_d.data(), exp_avg_sq_d.data(), n,
-                      scalars);
+                      hyperparameters, state_d.data());
     }
-    // The update is the shared adam_update with the same host-computed scalars; only nvcc's
-    // fma contraction (and its sqrt/division, IEEE-rounded without fast-math) can differ, by a
-    // few ulps of values of magnitude <= 1 per step: within 1e-6, as dlib's test allows.
+    state_d.check_guard("adam_step state");
+    const AdamStepState gpu_state = state_d.values()[0];
+    CHECK(gpu_state.step == 8);
+    CHECK(state.step == 8);
+    // The scalars come from the same formula in double, rounded to float: pow differs by at
+    // most 2 ulp of a double between the backends, which the float rounding absorbs except
+    // on a rounding boundary (one float ulp, 6e-8 relative).
+    const test::Tolerance scalar{false, 0.0, 1.2e-7, 0.0};
+    check_matches("adam step_size", {gpu_state.scalars.step_size}, {state.scalars.step_size}, scalar);
+    check_matches("adam bias_correction2_sqrt", {gpu_state.scalars.bias_correction2_sqrt},
+                  {state.scalars.bias_correction2_sqrt}, scalar);
+    // The update is the shared adam_update with those scalars; only nvcc's fma contraction
+    // (and its sqrt/division, IEEE-rounded without fast-math) can differ, by a few ulps of
+    // values of magnitude <= 1 per step: within 1e-6, as dlib's test allows.
     const test::Tolerance adam{false, 1e-6, 0.0, 0.0};
     check_output("adam_step params", params_d, params, adam);
     check_output("adam_step exp_avg", exp_avg_d, exp_avg, adam);
@@ -390,6 +484,16 @@ TEST_CASE("cuda noise kernel draws the CPU's noise bit for bit", "[cuda][kernels
       cuda::add_gaussian_noise(x_d.data(), y_d.data(), n, noise);
       // The noise is built with every rounding pinned (kernels/noise.h): bit for bit.
       check_output("add_gaussian_noise y", y_d, y, kBitwise);
+
+      // The same draw with part of its stream read from device memory, as a training step
+      // reads the optimizer's step count.
+      const test::GuardedDeviceArray<int64_t> offset_d({5});
+      NoiseParams offset_noise = noise;
+      offset_noise.stream -= 5;
+      offset_noise.stream_offset = offset_d.data();
+      DeviceArray y_offset_d(unwritten(n));
+      cuda::add_gaussian_noise(x_d.data(), y_offset_d.data(), n, offset_noise);
+      check_output("add_gaussian_noise y, stream offset on the device", y_offset_d, y, kBitwise);
     }
   }
 }
@@ -443,6 +547,83 @@ TEST_CASE("cuda accumulate and fill match the CPU bit for bit", "[cuda][kernels]
       check_output("fill y", filled_d, filled, kBitwise);
     }
   }
+}
+
+// TF32 on for a scope (the --tf32 option), off again however the scope is left: every other
+// test needs fp32 (require_gpu checks it).
+class Tf32Scope {
+ public:
+  Tf32Scope() { cuda::set_tf32(true); }
+  ~Tf32Scope() { cuda::set_tf32(false); }
+  Tf32Scope(const Tf32Scope&) = delete;
+  Tf32Scope& operator=(const Tf32Scope&) = delete;
+};
+
+// The largest |gpu - cpu| over the largest |cpu|, to report how far TF32 moved a result.
+double difference_relative_to_max(const std::vector<float>& gpu, const std::vector<float>& cpu) {
+  double difference = 0.0, magnitude = 0.0;
+  for (size_t i = 0; i < cpu.size(); ++i) {
+    difference = std::max(difference, std::fabs(double{gpu[i]} - cpu[i]));
+    magnitude = std::max(magnitude, std::fabs(double{cpu[i]}));
+  }
+  return difference / magnitude;
+}
+
+// With TF32, cuBLAS and cuDNN round both operands of every product to a 10-bit mantissa
+// (relative error up to 2^-11 each) and add in fp32. Over K products of operands uniform in
+// [-1, 1] with random signs the error of an output is about 2^-11 sqrt(K/9) in size, and the
+// largest output about 3 sqrt(K/9) (its standard deviation is sqrt(K/9)): about 2e-4 of the
+// largest output, a few times that for the worst of many. 5e-3 of the largest output leaves a
+// factor 10 over that and still fails a TF32 path that computes the wrong product (a stale fp32
+// plan, a transposed operand) by orders of magnitude. TF32 need not change any bit (a library
+// may keep a product in fp32): how much it did is reported, not required.
+TEST_CASE("cuda linear and conv2d with TF32 on match the CPU within TF32's rounding", "[cuda][kernels][tf32]") {
+  require_gpu();
+  const test::Tolerance tf32{false, 0.0, 0.0, 5e-3};
+  const Tf32Scope tf32_on;
+  const LinearShape l{256, 784, 128};
+  const std::vector<float> x = random_values(l.batch * l.in_features, 1);
+  const std::vector<float> weight = random_values(l.out_features * l.in_features, 2);
+  std::vector<float> y(static_cast<size_t>(l.batch * l.out_features));
+  cpu::linear_forward(x.data(), weight.data(), y.data(), l);
+  DeviceArray x_d(x), weight_d(weight), y_d(unwritten(l.batch * l.out_features));
+  cuda::linear_forward(x_d.data(), weight_d.data(), y_d.data(), l);
+  check_output("linear_forward y with TF32", y_d, y, tf32);
+
+  const Conv2dShape c{8, 16, 28, 28, 32, 3, 3, 1, 1};
+  const int64_t x_size = c.batch * c.in_channels * c.in_height * c.in_width;
+  const int64_t y_size = c.batch * c.out_channels * c.out_height() * c.out_width();
+  const std::vector<float> image = random_values(x_size, 3);
+  const std::vector<float> filter = random_values(c.out_channels * c.in_channels * 9, 4);
+  std::vector<float> conv(static_cast<size_t>(y_size));
+  cpu::conv2d_forward(image.data(), filter.data(), conv.data(), c);
+  DeviceArray image_d(image), filter_d(filter), conv_d(unwritten(y_size));
+  cuda::conv2d_forward(image_d.data(), filter_d.data(), conv_d.data(), c);
+  check_output("conv2d_forward y with TF32", conv_d, conv, tf32);
+
+  WARN("TF32: largest difference from the CPU relative to the largest output: linear "
+       << difference_relative_to_max(y_d.values(), y) << ", conv2d "
+       << difference_relative_to_max(conv_d.values(), conv) << " (fp32 rounding alone: ~1e-7)");
+}
+
+// The high-water mark the app and the benchmark report: reset, it is the current use; an
+// allocation raises it by at least its size; freeing it lowers the use but not the mark.
+TEST_CASE("cuda peak memory follows an allocation and keeps its high-water mark", "[cuda][device]") {
+  require_gpu();
+  constexpr size_t kBytes = size_t{64} << 20;
+  cuda::synchronize();
+  reset_cuda_peak_memory();
+  const size_t in_use = cuda::memory_in_use_bytes();
+  CHECK(cuda_peak_memory_bytes() == in_use);
+  {
+    const Tensor block = Tensor::empty({static_cast<int64_t>(kBytes / sizeof(float))}, Device::CUDA);
+    cuda::synchronize();
+    CHECK(cuda::memory_in_use_bytes() >= in_use + kBytes);
+    CHECK(cuda_peak_memory_bytes() >= in_use + kBytes);
+  }
+  cuda::synchronize();  // the free is stream-ordered
+  CHECK(cuda::memory_in_use_bytes() == in_use);
+  CHECK(cuda_peak_memory_bytes() >= in_use + kBytes);
 }
 
 #endif  // DAE_WITH_CUDA
@@ -563,12 +744,39 @@ TEST_CASE("cuda conv2d and conv_transpose2d ops match the CPU", "[cuda][ops][con
   });
 }
 
+// Random inputs of 24-bit uniform values: a window holds a tie with probability about 4e-7,
+// so these few thousand windows are tie-free in all likelihood, and the routing is exact.
 TEST_CASE("cuda max_pool2d op matches the CPU", "[cuda][ops][pool]") {
   const auto pool = [](const std::vector<Tensor>& in) { return ops::max_pool2d(in[0]); };
   check_ops_on_both_devices({
       {"max_pool2d [3, 5, 28, 28]", {{{3, 5, 28, 28}}}, 1, pool, kBitwise, kElementwise},
       {"max_pool2d [37, 17, 7, 7]", {{{37, 17, 7, 7}}}, 1, pool, kBitwise, kElementwise},
       {"max_pool2d [2, 3, 9, 12]", {{{2, 3, 9, 12}}}, 1, pool, kBitwise, kElementwise},
+  });
+}
+
+// The conv model's block, ReLU then BatchNorm then max-pool, where ties are the rule: every
+// ReLU zero of a channel becomes the one value BN(0), which is a window's maximum whenever the
+// window has no positive input (or, for a channel whose BatchNorm weight is negative, whenever
+// it has two zeros). Whichever tied zero cuDNN gives the gradient to, ReLU's backward then
+// drops it (its input was <= 0), and BatchNorm's sums see the same xhat at every tied
+// position, so the input gradient is the CPU's within the usual tolerance for any tie rule.
+// This is what makes the training comparisons (test_cuda_training.cpp) independent of it.
+TEST_CASE("cuda relu -> batch_norm2d -> max_pool2d matches the CPU despite tied maxima", "[cuda][ops][pool]") {
+  const auto block = [](const std::vector<Tensor>& in) {
+    const std::vector<float> weight = in[1].to_vector();
+    REQUIRE(*std::min_element(weight.begin(), weight.end()) < 0.0f);  // both signs, as drawn
+    REQUIRE(*std::max_element(weight.begin(), weight.end()) > 0.0f);
+    const Tensor normalized = ops::batch_norm2d(ops::relu(in[0]), in[1], in[2], in[3], in[4], {});
+    return ops::max_pool2d(normalized);
+  };
+  // x, BatchNorm weight (both signs), bias; running mean and variance (state).
+  const Shape channels{6};
+  check_ops_on_both_devices({
+      {"relu -> batch_norm2d -> max_pool2d [8, 6, 14, 14]",
+       {{{8, 6, 14, 14}}, {channels, -1.5f, 1.5f}, {channels, -0.5f, 0.5f}, {channels, -0.2f, 0.2f},
+        {channels, 0.5f, 1.5f}},
+       3, block, kReduction, kReduction},
   });
 }
 

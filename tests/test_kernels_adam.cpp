@@ -149,12 +149,13 @@ TEST_CASE("Adam keeps the parameters' handles and makes their gradients views of
   h.lr = 1e-2;
   Adam adam(params, h);
 
-  // One flat buffer for the parameters, one for the gradients, in order, values kept.
+  // One flat buffer for the parameters, one for the gradients, in order, each parameter on the
+  // next 256-byte boundary (the weight's 18 floats take one 64-float slot), values kept.
   CHECK(weight_handle.data() == params[0].data());
-  CHECK(params[1].data() == params[0].data() + params[0].numel());
+  CHECK(params[1].data() == params[0].data() + Adam::kAlignmentFloats);
   REQUIRE(params[0].grad().defined());
   REQUIRE(params[1].grad().defined());
-  CHECK(params[1].grad().data() == params[0].grad().data() + params[0].numel());
+  CHECK(params[1].grad().data() == params[0].grad().data() + Adam::kAlignmentFloats);
   CHECK(weight_handle.to_vector() == weight_before);
   CHECK(params[0].grad().to_vector() == std::vector<float>(18, 0.0f));
 
@@ -166,7 +167,7 @@ TEST_CASE("Adam keeps the parameters' handles and makes their gradients views of
   std::vector<double> bias_grad(3, 0.0);
   for (size_t k = 0; k < R.size(); ++k) bias_grad[k % 3] += R[k];
   CHECK(approx_equal(params[1].grad(), bias_grad, {1e-6, 1e-6}));
-  CHECK(params[1].grad().data() == params[0].grad().data() + params[0].numel());
+  CHECK(params[1].grad().data() == params[0].grad().data() + Adam::kAlignmentFloats);
 
   // step() updates what the layer itself uses: its output changes with the handle's values.
   Expected expected(params, h);
@@ -181,6 +182,20 @@ TEST_CASE("Adam keeps the parameters' handles and makes their gradients views of
   adam.zero_grad();
   CHECK(params[0].grad().to_vector() == std::vector<float>(18, 0.0f));
   CHECK(params[1].grad().to_vector() == std::vector<float>(3, 0.0f));
+}
+
+// Parameters of 15, 7 and 54 floats, none a multiple of 64: each still starts 256 bytes after a
+// multiple of 256 bytes from the first, and the next one begins only after it ends.
+TEST_CASE("Adam places every parameter on a 256-byte boundary of its flat buffer", "[kernels][adam]") {
+  const std::vector<Tensor> params = make_parameters(8);
+  Adam adam(params, AdamHyperparameters{});
+  for (size_t i = 1; i < params.size(); ++i) {
+    INFO("parameter " << i << " " << params[i].shape());
+    const std::ptrdiff_t offset = params[i].data() - params[0].data();
+    CHECK(offset * static_cast<std::ptrdiff_t>(sizeof(float)) % Adam::kAlignmentBytes == 0);
+    CHECK(offset >= params[i - 1].data() - params[0].data() + params[i - 1].numel());
+    CHECK(params[i].grad().data() - params[0].grad().data() == offset);
+  }
 }
 
 TEST_CASE("Adam rejects invalid hyperparameters and an empty parameter list", "[kernels][adam]") {

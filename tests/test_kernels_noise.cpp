@@ -12,6 +12,7 @@
 #include "kernels/batch_gather.h"
 #include "kernels/cpu_runtime.h"
 #include "kernels/noise.h"
+#include "kernels/philox.h"
 #include "tests/reference.h"
 
 using namespace dae;
@@ -59,6 +60,33 @@ class ThreadCountGuard {
 };
 
 }  // namespace
+
+// The generator itself, against the known-answer vectors Random123 (the reference
+// implementation of Salmon et al.) publishes in kat_vectors for philox4x32 with 10 rounds:
+// counter (4 words), key (2 words) -> output (4 words). Every noise bit on both backends is
+// built from this function, so any change to its arithmetic shows here first.
+TEST_CASE("philox4x32_10 reproduces Random123's known-answer vectors", "[kernels][noise]") {
+  struct KnownAnswer {
+    Philox4 counter;
+    uint32_t key0, key1;
+    Philox4 expected;
+  };
+  const KnownAnswer answers[] = {
+      {{{0x00000000u, 0x00000000u, 0x00000000u, 0x00000000u}}, 0x00000000u, 0x00000000u,
+       {{0x6627e8d5u, 0xe169c58du, 0xbc57ac4cu, 0x9b00dbd8u}}},
+      {{{0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu}}, 0xffffffffu, 0xffffffffu,
+       {{0x408f276du, 0x41c83b0eu, 0xa20bc7c6u, 0x6d5451fdu}}},
+      {{{0x243f6a88u, 0x85a308d3u, 0x13198a2eu, 0x03707344u}}, 0xa4093822u, 0x299f31d0u,
+       {{0xd16cfe09u, 0x94fdccebu, 0x5001e420u, 0x24126ea1u}}},
+  };
+  for (const KnownAnswer& a : answers) {
+    const Philox4 bits = philox4x32_10(a.counter, a.key0, a.key1);
+    INFO("counter " << std::hex << a.counter.v[0] << " " << a.counter.v[1] << " " << a.counter.v[2] << " "
+                    << a.counter.v[3] << ", key " << a.key0 << " " << a.key1 << ": got " << bits.v[0] << " "
+                    << bits.v[1] << " " << bits.v[2] << " " << bits.v[3]);
+    for (int k = 0; k < 4; ++k) CHECK(bits.v[k] == a.expected.v[k]);
+  }
+}
 
 TEST_CASE("noise has mean 0, std 1 and normal tails for a million draws", "[kernels][noise]") {
   // x = 0.3, std 0.5: z = (y - x) / std recovers the standard normals up to float rounding of
@@ -126,6 +154,11 @@ TEST_CASE("noise is a pure function of seed, stream and element index", "[kernel
     INFO("seed " << other.seed << ", stream " << other.stream);
     CHECK(fraction_equal(one_thread, draw(kDraws + 3, other)) < 1e-3);
   }
+
+  // Part of the stream read through stream_offset (a training step's draw: the optimizer's
+  // step count) is the same draw.
+  const int64_t offset = 40;
+  CHECK(same_bits(one_thread, draw(kDraws + 3, NoiseParams{params.seed, 2, 1.0f, &offset})));
 }
 
 TEST_CASE("ops::add_gaussian_noise adds the kernel's draw to a tensor", "[kernels][noise]") {

@@ -19,18 +19,25 @@ if(DAE_WITH_CUDA)
     set(CUBLAS_ROOT "$ENV{CUBLAS_ROOT}" CACHE PATH "cuBLAS prefix outside the toolkit (holds include/cublas_v2.h)")
     if(CUBLAS_ROOT)
       foreach(lib cublas cublasLt)
-        find_library(CUDA_${lib}_LIBRARY NAMES ${lib} lib${lib}.so.${cuda_major} HINTS ${CUBLAS_ROOT}
-                     PATH_SUFFIXES lib lib64 targets/x86_64-linux/lib NO_DEFAULT_PATH)
+        find_library(CUDA_${lib}_LIBRARY NAMES ${lib} lib${lib}.so.${cuda_major} NAMES_PER_DIR
+                     HINTS ${CUBLAS_ROOT} PATH_SUFFIXES lib lib64 targets/x86_64-linux/lib NO_DEFAULT_PATH)
       endforeach()
     endif()
     find_package(CUDAToolkit REQUIRED)
     set(CUDNN_ROOT "$ENV{CUDNN_ROOT}" CACHE PATH "cuDNN prefix outside the toolkit (holds include/cudnn.h)")
+    # Headers and library must come from the same cuDNN. With CUDNN_ROOT given, both are looked
+    # for there alone first: a plain search would find the system's libcudnn.so under the name
+    # `cudnn` before CUDNN_ROOT's versioned libcudnn.so.9. NAMES_PER_DIR tries every name in one
+    # folder before the next folder, so the first folder that has cuDNN wins, whatever its name.
+    if(CUDNN_ROOT)
+      find_path(CUDNN_INCLUDE_DIR cudnn_version.h HINTS ${CUDNN_ROOT} PATH_SUFFIXES include NO_DEFAULT_PATH)
+      find_library(CUDNN_LIBRARY NAMES cudnn libcudnn.so.9 NAMES_PER_DIR HINTS ${CUDNN_ROOT}
+                   PATH_SUFFIXES lib lib64 NO_DEFAULT_PATH)
+    endif()
     find_path(CUDNN_INCLUDE_DIR cudnn_version.h
-              HINTS ${CUDNN_ROOT} ${CUDAToolkit_INCLUDE_DIRS} ${CUDAToolkit_LIBRARY_ROOT}
-              PATH_SUFFIXES include)
-    find_library(CUDNN_LIBRARY NAMES cudnn libcudnn.so.9
-                 HINTS ${CUDNN_ROOT} ${CUDAToolkit_LIBRARY_DIR} ${CUDAToolkit_LIBRARY_ROOT}
-                 PATH_SUFFIXES lib lib64)
+              HINTS ${CUDAToolkit_INCLUDE_DIRS} ${CUDAToolkit_LIBRARY_ROOT} PATH_SUFFIXES include)
+    find_library(CUDNN_LIBRARY NAMES cudnn libcudnn.so.9 NAMES_PER_DIR
+                 HINTS ${CUDAToolkit_LIBRARY_DIR} ${CUDAToolkit_LIBRARY_ROOT} PATH_SUFFIXES lib lib64)
     find_path(CUBLAS_INCLUDE_DIR cublas_v2.h HINTS ${CUBLAS_ROOT} ${CUDAToolkit_INCLUDE_DIRS}
               PATH_SUFFIXES include targets/x86_64-linux/include)
     set(cublas_library "${CUDA_cublas_LIBRARY}")

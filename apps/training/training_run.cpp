@@ -38,6 +38,12 @@ TrainingRun::TrainingRun(const TrainingConfig& config, std::shared_ptr<const Dev
   AdamHyperparameters hyperparameters;
   hyperparameters.lr = config.lr;
   optimizer_ = std::make_unique<Adam>(model_->parameters(), hyperparameters);
+  if (config.cuda_graph) {
+    step_order_ = std::make_shared<Storage>(train_->device(), static_cast<size_t>(config.batch_size) * sizeof(int32_t));
+    std::vector<int64_t*> counters;
+    for (const auto& named : model_->named_counters()) counters.push_back(named.second);
+    captured_step_ = std::make_unique<CapturedStep>([this] { return run_step(*step_order_, 0); }, counters);
+  }
 }
 
 int64_t TrainingRun::steps_per_epoch() const { return train_->count() / config_.batch_size; }
@@ -51,8 +57,22 @@ std::vector<int32_t> TrainingRun::next_order() {
 }
 
 Tensor TrainingRun::train_step(const Storage& order, int64_t first) {
-  // Step t draws noise t: the same noise on any device, and after a resume.
-  const NoiseParams noise{noise_seed_, static_cast<uint64_t>(optimizer_->step_count()), config_.noise_std};
+  if (!captured_step_) return run_step(order, first);
+  // The graph reads the batch's example indices from step_order_: copied there first.
+  const int64_t order_count = static_cast<int64_t>(order.bytes() / sizeof(int32_t));
+  DAE_CHECK(first >= 0 && first + config_.batch_size <= order_count,
+            "train_step: examples [" << first << ", " << first + config_.batch_size << ") of an order of "
+                                     << order_count);
+  const size_t bytes = static_cast<size_t>(config_.batch_size) * sizeof(int32_t);
+  copy_bytes(step_order_->data(), train_->device(), static_cast<const int32_t*>(order.data()) + first, order.device(),
+             bytes);
+  return captured_step_->run();
+}
+
+Tensor TrainingRun::run_step(const Storage& order, int64_t first) {
+  // Step t draws noise t: the same noise on any device, and after a resume. t is read where the
+  // step runs (the optimizer's count, updates done so far), so reading it never waits for the GPU.
+  const NoiseParams noise{noise_seed_, 0, config_.noise_std, optimizer_->device_step_count()};
   const ops::NoisyBatch data = train_->batch(order, first, config_.batch_size, noise);
   optimizer_->zero_grad();
   const Tensor loss = ops::mse_loss(model_->forward(data.noisy),

@@ -21,6 +21,7 @@
 
 #include "apps/data/device_dataset.h"
 #include "core/adam.h"
+#include "core/captured_step.h"
 #include "core/random.h"
 #include "models/autoencoder.h"
 
@@ -35,6 +36,7 @@ struct TrainingConfig {
   bool target_noisy = false;
   bool shuffle = true;
   int64_t log_every = 0;
+  bool cuda_graph = false;  // train_step replays one captured CUDA graph (core/captured_step.h)
 };
 
 struct EpochResult {
@@ -94,12 +96,16 @@ class TrainingRun {
   // The data sets are shared: several runs (the three models of a comparison) read one copy.
   TrainingRun(const TrainingConfig& config, std::shared_ptr<const DeviceDataset> train,
               std::shared_ptr<const DeviceDataset> test);
+  // Not movable: the captured step (cuda_graph) holds a pointer to this run.
+  TrainingRun(TrainingRun&&) = delete;
+  TrainingRun& operator=(TrainingRun&&) = delete;
 
   // Trains `epochs` more epochs; each ends with the test MSE and the observer's on_epoch_end.
   void train_epochs(int64_t epochs, const TrainingObserver& observer = {});
   EpochResult train_epoch(const TrainingObserver& observer = {});
   // One step on the training examples order[first .. first + batch): forward, loss,
-  // backward, Adam. Returns the loss, still on the device (reading it would wait for the GPU).
+  // backward, Adam. Returns the loss, still on the device (reading it would wait for the GPU);
+  // with cuda_graph, the graph's loss tensor, overwritten by the next step.
   Tensor train_step(const Storage& order, int64_t first);
   // Mean squared error of the model on the whole test set, in eval mode, with the fixed noise
   // draw of data/test_set_walk.h so that epochs and models are compared on the same images.
@@ -125,6 +131,7 @@ class TrainingRun {
  private:
   // A random order of the training examples (Fisher-Yates), or 0..n-1 without shuffling.
   std::vector<int32_t> next_order();
+  Tensor run_step(const Storage& order, int64_t first);
 
   TrainingConfig config_;
   std::shared_ptr<const DeviceDataset> train_, test_;
@@ -134,6 +141,10 @@ class TrainingRun {
   uint64_t noise_seed_;
   int64_t epochs_done_ = 0;
   std::vector<EpochResult> history_;
+  // With cuda_graph: the batch's example indices, copied here before each step (the graph
+  // reads this one buffer), and the captured step. Last, so destroyed first.
+  std::shared_ptr<Storage> step_order_;
+  std::unique_ptr<CapturedStep> captured_step_;
 };
 
 }  // namespace dae
