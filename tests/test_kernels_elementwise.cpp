@@ -28,7 +28,7 @@ constexpr Tolerance kExact{0.0, 0.0};
 
 }  // namespace
 
-TEST_CASE("relu forward and backward are exact", "[kernels][elementwise]") {
+TEST_CASE("relu forward and backward are exact", "[kernels][relu]") {
   for (int64_t n : kSizes) {
     INFO(n << " elements");
     Tensor x = random_tensor({n}, 1);
@@ -45,7 +45,7 @@ TEST_CASE("relu forward and backward are exact", "[kernels][elementwise]") {
   }
 }
 
-TEST_CASE("relu at exactly zero: output 0, gradient 0", "[kernels][elementwise]") {
+TEST_CASE("relu at exactly zero: output 0, gradient 0", "[kernels][relu]") {
   const float denormal = std::numeric_limits<float>::denorm_min();
   Tensor x = Tensor::from_vector({6}, {0.0f, -0.0f, denormal, -denormal, 2.5f, -2.5f});
   x.set_requires_grad(true);
@@ -55,7 +55,7 @@ TEST_CASE("relu at exactly zero: output 0, gradient 0", "[kernels][elementwise]"
   CHECK(x.grad().to_vector() == std::vector<float>{0, 0, 3, 0, 5, 0});
 }
 
-TEST_CASE("relu passes a NaN through forward and backward, as PyTorch does", "[kernels][elementwise]") {
+TEST_CASE("relu passes a NaN through forward and backward, as PyTorch does", "[kernels][relu]") {
   const float nan = std::numeric_limits<float>::quiet_NaN();
   Tensor x = Tensor::from_vector({3}, {nan, -1.0f, 2.0f}).set_requires_grad(true);
   Tensor y = ops::relu(x);
@@ -67,7 +67,7 @@ TEST_CASE("relu passes a NaN through forward and backward, as PyTorch does", "[k
   CHECK(std::isnan(x.grad().to_vector()[0]));  // 2 (NaN - 0) / 3, passed through
 }
 
-TEST_CASE("relu gradient matches central differences away from 0", "[kernels][elementwise]") {
+TEST_CASE("relu gradient matches central differences away from 0", "[kernels][relu]") {
   Tensor x = random_tensor({3, 37}, 3);
   x.set_requires_grad(true);
   const std::vector<float> xs = x.to_vector();
@@ -80,7 +80,7 @@ TEST_CASE("relu gradient matches central differences away from 0", "[kernels][el
   check_gradients({x}, [&] { return ops::relu(x); }, [&] { return relu_reference(values_of(x)); }, options);
 }
 
-TEST_CASE("mse_loss is the mean of the squared errors over all elements", "[kernels][elementwise]") {
+TEST_CASE("mse_loss is the mean of the squared errors over all elements", "[kernels][mse]") {
   for (int64_t n : kSizes) {
     INFO(n << " elements");
     const Tensor prediction = random_tensor({n}, 4), target = random_tensor({n}, 5, 0.0f, 1.0f);
@@ -96,7 +96,7 @@ TEST_CASE("mse_loss is the mean of the squared errors over all elements", "[kern
   CHECK(ops::mse_loss(p, t).shape() == Shape{});
 }
 
-TEST_CASE("mse_loss gradient is 2 (p - t) / n times the incoming gradient", "[kernels][elementwise]") {
+TEST_CASE("mse_loss gradient is 2 (p - t) / n times the incoming gradient", "[kernels][mse]") {
   for (int64_t n : kSizes) {
     INFO(n << " elements");
     Tensor prediction = random_tensor({n}, 6);
@@ -118,7 +118,7 @@ TEST_CASE("mse_loss gradient is 2 (p - t) / n times the incoming gradient", "[ke
   }
 }
 
-TEST_CASE("mse_loss gradient matches central differences", "[kernels][elementwise]") {
+TEST_CASE("mse_loss gradient matches central differences", "[kernels][mse]") {
   Tensor prediction = random_tensor({5, 7}, 8);
   const Tensor target = random_tensor({5, 7}, 9);
   prediction.set_requires_grad(true);
@@ -131,7 +131,7 @@ TEST_CASE("mse_loss gradient matches central differences", "[kernels][elementwis
                   options);
 }
 
-TEST_CASE("mse_loss rejects a target that requires grad and mismatched shapes", "[kernels][elementwise]") {
+TEST_CASE("mse_loss rejects a target that requires grad and mismatched shapes", "[kernels][mse]") {
   const Tensor p = random_tensor({3, 4}, 10);
   Tensor target = random_tensor({3, 4}, 11);
   target.set_requires_grad(true);
@@ -139,7 +139,7 @@ TEST_CASE("mse_loss rejects a target that requires grad and mismatched shapes", 
   CHECK_THROWS_WITH(ops::mse_loss(p, random_tensor({4, 3}, 12)), Catch::Contains("[3, 4]") && Catch::Contains("[4, 3]"));
 }
 
-TEST_CASE("accumulate adds in place and fill sets every element", "[kernels][elementwise]") {
+TEST_CASE("accumulate adds in place and fill sets every element", "[kernels][accumulate]") {
   for (int64_t n : kSizes) {
     INFO(n << " elements");
     std::vector<float> y = random_values(n, 13);
@@ -159,7 +159,7 @@ TEST_CASE("accumulate adds in place and fill sets every element", "[kernels][ele
   CHECK(guarded == std::vector<float>{0, 0, 0, 4});
 }
 
-TEST_CASE("autograd's accumulate checks shapes", "[kernels][elementwise]") {
+TEST_CASE("autograd's accumulate checks shapes", "[kernels][accumulate]") {
   CHECK_THROWS_WITH(accumulate(Tensor::zeros({3}), Tensor::zeros({4}), "test"),
                     Catch::Contains("test") && Catch::Contains("[4]"));
   const Tensor a = Tensor::full({2, 2}, 1.0f);

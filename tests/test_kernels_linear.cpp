@@ -96,7 +96,7 @@ TEST_CASE("linear kernels overwrite their outputs", "[kernels][linear]") {
   CHECK(approx_equal(dweight, backward.weight.value, kGemmTolerance, backward.weight.magnitude));
 }
 
-TEST_CASE("bias kernels add per channel and sum per channel", "[kernels][linear]") {
+TEST_CASE("bias kernels add per channel and sum per channel", "[kernels][bias]") {
   // {37, 13, 1} is a Linear layer's; {37, 13, 200} is past the kernels' parallel threshold.
   for (const BiasShape shape : {BiasShape{37, 13, 1}, BiasShape{37, 13, 200}, BiasShape{3, 5, 49}}) {
     INFO("bias shape " << shape.batch << " x " << shape.channels << " x " << shape.spatial);

@@ -11,6 +11,7 @@ DeviceDataset::DeviceDataset(const MnistSplit& split, int64_t limit, Device devi
       pixels_(static_cast<int64_t>(split.rows) * split.cols),
       images_(std::make_shared<Storage>(device, static_cast<size_t>(count_ * pixels_))),
       labels_(split.labels.begin(), split.labels.begin() + count_) {
+  DAE_CHECK(count_ > 0, "a data split with no images (nothing to train or evaluate on)");
   copy_bytes(images_->data(), device, split.images.data(), Device::CPU, images_->bytes());
 }
 
