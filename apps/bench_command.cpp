@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "apps/data/random_images.h"
 #include "apps/device_setup.h"
 #include "apps/option_mapping.h"
 #include "apps/training/training_run.h"
@@ -27,13 +28,7 @@ struct BenchResult {
 
 // `count` random images on `device`.
 std::shared_ptr<const DeviceDataset> synthetic_split(int64_t count, Generator& generator, Device device) {
-  MnistSplit split;
-  split.count = count;
-  split.rows = split.cols = kMnistSide;
-  split.images.resize(static_cast<size_t>(count * kMnistPixels));
-  for (uint8_t& pixel : split.images) pixel = static_cast<uint8_t>(generator.next_u32() >> 24);
-  split.labels.assign(static_cast<size_t>(count), 0);
-  return std::make_shared<const DeviceDataset>(split, 0, device);
+  return std::make_shared<const DeviceDataset>(random_images(count, generator), 0, device);
 }
 
 double run_steps(TrainingRun& run, const Storage& order, int64_t steps) {

@@ -10,7 +10,7 @@
 // adam_step advances t and derives the scalars where the update runs, so that a training step
 // captured as a CUDA graph (core/captured_step.h) replays with the next t every time.
 // One call updates every parameter: the optimizer keeps them in one flat buffer.
-// Tests: test_kernels_adam.cpp, test_cuda_ops.cpp.
+// Tests: test_adam.cpp, test_cuda_ops.cpp.
 #pragma once
 
 #include <cmath>

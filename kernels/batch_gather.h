@@ -3,7 +3,7 @@
 //   noisy[b, p] = clean[b, p] + std * z(element b*P + p of draw `stream`)   (noise.h)
 // The data set stays uint8 (1 byte a pixel) where the training runs, on the GPU too; indices
 // select the shuffled examples of this step. `noisy` equals add_gaussian_noise(clean) bit for
-// bit, which test_kernels_noise.cpp checks. Shapes: images [count, P], clean/noisy [B, P].
+// bit, which test_noise.cpp checks. Shapes: images [count, P], clean/noisy [B, P].
 #pragma once
 
 #include <cstdint>

@@ -10,7 +10,7 @@
 //              dx = weight_c inv_std_c (dy - dbias_c/M - xhat dweight_c/M)   [training]
 //              dx = weight_c inv_std_c dy                                      [eval: stats are constants]
 // The forward saves mean_c and inv_std_c for the backward. Statistics are summed in double.
-// CPU: one thread per channel; CUDA: a (parts, C) grid of blocks (cuda_reduce.cuh). Tests: test_kernels_batch_norm.cpp,
+// CPU: one thread per channel; CUDA: a (parts, C) grid of blocks (cuda_reduce.cuh). Tests: test_ops_batch_norm.cpp,
 // test_cuda_ops.cpp.
 #pragma once
 

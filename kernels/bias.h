@@ -2,7 +2,7 @@
 //   forward   y[n, c, s] += bias[c]
 //   backward  dbias[c] = sum over n, s of dy[n, c, s]      (s runs over the hw = H*W positions)
 // cuBLAS and cuDNN compute the products; the bias is this one separate pass.
-// Tests: test_kernels_linear.cpp, test_kernels_conv.cpp, test_cuda_ops.cpp.
+// Tests: test_ops_linear.cpp, test_ops_conv.cpp, test_cuda_ops.cpp.
 #pragma once
 
 #include <cstdint>

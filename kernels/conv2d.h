@@ -7,7 +7,7 @@
 // ConvTranspose2d is built from these three (core/ops_conv.cpp): its forward is this
 // backward-input, its backward-input is this forward.
 // CPU: im2col/col2im + OpenBLAS sgemm; CUDA: cuDNN. Each call overwrites its output.
-// Tests: test_kernels_conv.cpp, test_cuda_ops.cpp.
+// Tests: test_ops_conv.cpp, test_cuda_ops.cpp.
 #pragma once
 
 #include <cstdint>

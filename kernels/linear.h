@@ -3,7 +3,7 @@
 //   backward input   dx [N, I] = dy [N, O] . W
 //   backward weight  dW [O, I] = dy^T . x
 // The bias is added separately (bias.h). CPU: OpenBLAS sgemm; CUDA: cuBLAS sgemm.
-// Each call overwrites its output. Tests: test_kernels_linear.cpp, test_cuda_ops.cpp.
+// Each call overwrites its output. Tests: test_ops_linear.cpp, test_cuda_ops.cpp.
 #pragma once
 
 #include <cstdint>

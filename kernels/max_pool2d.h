@@ -11,7 +11,7 @@
 // Which of tied maxima cuDNN gives the gradient to is not documented (max_pool2d.cu says what
 // is known). Ties are common here, not a corner case: in the conv model every zero a ReLU
 // produces becomes the same value after the BatchNorm that follows.
-// Tests: test_kernels_pool.cpp, test_cuda_ops.cpp.
+// Tests: test_ops_pool.cpp, test_cuda_ops.cpp.
 #pragma once
 
 #include <cstdint>

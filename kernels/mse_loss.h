@@ -3,7 +3,7 @@
 //   dL/dp_i = grad_loss * 2 (p_i - t_i) / n.
 // The loss and its incoming gradient are one-element buffers on the tensors' device, so a
 // training step on the GPU never waits for the host. The sum is accumulated in double.
-// Tests: test_kernels_elementwise.cpp, test_cuda_ops.cpp.
+// Tests: test_ops_elementwise.cpp, test_cuda_ops.cpp.
 #pragma once
 
 #include <cstdint>

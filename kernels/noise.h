@@ -9,7 +9,7 @@
 // division and sqrtf are correctly rounded on both (nvcc's defaults: -prec-div=true
 // -prec-sqrt=true -ftz=false; never build with --use_fast_math).
 // u1 has 24 random bits, so |z| <= sqrt(2 * 24 ln 2) = 5.77 (P(|z| > 5.77) is about 8e-9).
-// Tests: test_kernels_noise.cpp (moments, determinism), test_cuda_ops.cpp (bitwise CPU = GPU).
+// Tests: test_noise.cpp (moments, determinism), test_cuda_ops.cpp (bitwise CPU = GPU).
 #pragma once
 
 #include <cmath>

@@ -2,7 +2,7 @@
 // counter-based generator. Random bits are a pure function of (key, counter), so any element
 // of any step can be drawn independently, in any order, by any thread, on the CPU or the GPU,
 // and always gives the same bits. Only 32-bit integer multiplies and xors: exact everywhere.
-// Test: test_kernels_noise.cpp (Random123's known-answer vectors), test_cuda_ops.cpp (GPU = CPU).
+// Test: test_noise.cpp (Random123's known-answer vectors), test_cuda_ops.cpp (GPU = CPU).
 #pragma once
 
 #include <cstdint>

@@ -1,7 +1,7 @@
 // ReLU, y = max(x, 0), and its gradient. The backward reads the output y, as PyTorch's
 // threshold_backward does: y > 0 exactly where x > 0, and y is what the forward keeps anyway.
 // At x = 0 the gradient is 0 (PyTorch's choice). A NaN passes through both ways, as in
-// PyTorch, so that a diverging run shows up in its loss instead of being zeroed here. Tests: test_kernels_elementwise.cpp, test_cuda_ops.cpp.
+// PyTorch, so that a diverging run shows up in its loss instead of being zeroed here. Tests: test_ops_elementwise.cpp, test_cuda_ops.cpp.
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,6 @@
 // Helpers of the [cuda] tests (test_cuda_ops.cpp, test_cuda_training.cpp), which check the
-// CUDA backend against the CPU one (STYLE.md habit 5): seeded random inputs, the tolerances
-// by kind of op, a comparison that checks finiteness first and names the worst element, and
+// CUDA backend against the CPU one (STYLE.md habit 5): the tolerances by kind of op
+// (tests/test_data.h's Tolerance), a comparison that checks finiteness first and names the worst element, and
 // device arrays between two guard regions that no kernel may touch.
 #pragma once
 
@@ -18,6 +18,7 @@
 #include "core/device.h"
 #include "core/random.h"
 #include "core/tensor.h"
+#include "tests/test_data.h"
 #include "kernels/host_device.h"
 
 #ifdef DAE_WITH_CUDA
@@ -38,19 +39,6 @@ inline void require_gpu() {
 #endif
 }
 
-inline std::vector<float> random_values(int64_t count, uint64_t seed, float low = -1.0f,
-                                        float high = 1.0f) {
-  Generator generator(seed);
-  std::vector<float> values(static_cast<size_t>(count));
-  for (float& value : values) value = generator.uniform(low, high);
-  return values;
-}
-
-inline Tensor random_tensor(const Shape& shape, uint64_t seed, float low = -1.0f,
-                            float high = 1.0f) {
-  return Tensor::from_vector(shape, random_values(shape.numel(), seed, low, high));
-}
-
 // "[3, 5, 28, 28]", for the INFO lines of table-driven tests.
 inline std::string dims(std::initializer_list<int64_t> sizes) {
   std::ostringstream out;
@@ -63,29 +51,16 @@ inline std::string dims(std::initializer_list<int64_t> sizes) {
   return out.str();
 }
 
-// How far a GPU result may be from the CPU result: bit for bit, or
-//   |gpu - cpu| <= absolute + relative |cpu| + relative_to_max max|cpu|.
-struct Tolerance {
-  bool bitwise = false;
-  double absolute = 0.0;
-  double relative = 0.0;
-  double relative_to_max = 0.0;
-
-  double allowed(double reference, double max_magnitude) const {
-    return absolute + relative * std::fabs(reference) + relative_to_max * max_magnitude;
-  }
-};
-
 // Selections (ReLU, max-pool routing), copies, fills and the noise (built from the shared
 // host/device math with every rounding pinned, kernels/noise.h): no arithmetic may differ.
-inline constexpr Tolerance kBitwise{true, 0.0, 0.0, 0.0};
+inline constexpr Tolerance kBitwise{0.0, 0.0, 0.0, true};
 // Element-wise math shared through kernels/*.h: a few roundings per element, but nvcc may
 // fuse a*b+c into one fma where g++ (-ffp-contract=off) rounds twice, a few ulps (6e-8 each).
-inline constexpr Tolerance kElementwise{false, 1e-6, 1e-5, 0.0};
+inline constexpr Tolerance kElementwise{1e-6, 1e-5};
 // Sums over many elements in another order (reductions; cuBLAS/cuDNN against OpenBLAS): each
 // element's error grows with the magnitudes summed, not with its own value, which may be a
 // near-cancellation, so the bound is relative to the reference's largest magnitude.
-inline constexpr Tolerance kReduction{false, 0.0, 0.0, 1e-4};
+inline constexpr Tolerance kReduction{0.0, 0.0, 1e-4};
 
 inline std::string describe_element(size_t index, float gpu, float cpu) {
   std::ostringstream out;

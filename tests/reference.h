@@ -1,4 +1,4 @@
-// What the CPU test battery shares: seeded random data, naive double-precision references of
+// What the CPU test battery shares: naive double-precision references of
 // the ops written from PyTorch's definitions (never from our kernels), a comparison that names
 // the worst element, and a central finite-difference gradient checker.
 //
@@ -19,31 +19,15 @@
 #include <functional>
 #include <limits>
 #include <numeric>
-#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "core/autograd.h"
 #include "core/tensor.h"
+#include "tests/test_data.h"
 
 namespace dae::test {
-
-// ---------------------------------------------------------------------------------------------
-// Random data (std::mt19937, fixed seeds: every run sees the same numbers).
-
-inline std::vector<float> random_values(int64_t n, uint32_t seed, float low = -1.0f,
-                                        float high = 1.0f) {
-  std::mt19937 engine(seed);
-  std::uniform_real_distribution<float> distribution(low, high);
-  std::vector<float> values(static_cast<size_t>(n));
-  for (float& v : values) v = distribution(engine);
-  return values;
-}
-
-inline Tensor random_tensor(const Shape& shape, uint32_t seed, float low = -1.0f, float high = 1.0f) {
-  return Tensor::from_vector(shape, random_values(shape.numel(), seed, low, high));
-}
 
 inline std::vector<double> to_double(const std::vector<float>& values) {
   return {values.begin(), values.end()};
@@ -52,14 +36,9 @@ inline std::vector<double> to_double(const std::vector<float>& values) {
 inline std::vector<double> values_of(const Tensor& t) { return to_double(t.to_vector()); }
 
 // ---------------------------------------------------------------------------------------------
-// Comparison. An element passes when |got - expected| <= abs + rel * scale, where scale is
-// |expected|, or, for a reduction, the sum of the absolute values of its terms (`magnitude`):
-// rounding errors of a float sum grow with the terms, not with the possibly cancelled result.
-
-struct Tolerance {
-  double abs;
-  double rel;
-};
+// Comparison with a double reference. An element passes when |got - expected| is within the
+// Tolerance (tests/test_data.h), its scale |expected| or, for a reduction, the sum of the
+// absolute values of its terms (`magnitude`).
 
 // A float32 dot product of K terms errs by at most about K * 2^-24 * sum|terms| (Higham,
 // "Accuracy and Stability of Numerical Algorithms", 3.1), i.e. 6e-5 for K = 1000; the rounding
@@ -103,7 +82,7 @@ inline Comparison compare(const std::vector<float>& got, const std::vector<doubl
   double worst_ratio = -1.0;
   for (size_t i = 0; i < got.size(); ++i) {
     const double scale = magnitude.empty() ? std::abs(expected[i]) : magnitude[i];
-    const double allowed = tolerance.abs + tolerance.rel * scale;
+    const double allowed = tolerance.allowed(scale, 0.0);
     const double difference = std::abs(static_cast<double>(got[i]) - expected[i]);
     // NaN anywhere is a failure, and the worst one.
     const double ratio = std::isnan(difference) ? std::numeric_limits<double>::infinity()
@@ -114,8 +93,8 @@ inline Comparison compare(const std::vector<float>& got, const std::vector<doubl
       worst = static_cast<int64_t>(i);
     }
   }
-  report << failures << " of " << got.size() << " elements outside abs " << tolerance.abs
-         << " + rel " << tolerance.rel << (magnitude.empty() ? " * |expected|" : " * sum|terms|");
+  report << failures << " of " << got.size() << " elements outside abs " << tolerance.absolute
+         << " + rel " << tolerance.relative << (magnitude.empty() ? " * |expected|" : " * sum|terms|");
   if (worst >= 0) {
     const auto w = static_cast<size_t>(worst);
     report << "; worst " << label(worst) << ": got " << got[w] << ", expected " << expected[w]
@@ -495,7 +474,7 @@ inline void check_gradients(const std::vector<Tensor>& inputs, const std::functi
       // Divide by the step actually taken: x +- h is rounded to float.
       const double difference = (L_plus - L_minus) / (plus - minus);
       if (options.skip_detected_kinks &&
-          std::abs(L_plus - 2.0 * L0 + L_minus) / (plus - minus) > options.tolerance.abs / 4) {
+          std::abs(L_plus - 2.0 * L0 + L_minus) / (plus - minus) > options.tolerance.absolute / 4) {
         continue;
       }
       got.push_back(autograd[static_cast<size_t>(e)]);

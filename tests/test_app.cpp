@@ -2,8 +2,7 @@
 // input, a short training run on real MNIST whose loss falls, the files a run writes, what
 // happens to a folder that already holds a run, resuming (exactly, to a total of epochs, with
 // the recipe checked), evaluation-only runs, the output-folder lock and Ctrl-C. And the
-// exact-resume property itself: 2 epochs straight, and 1 epoch + checkpoint + load + 1 epoch,
-// end with bitwise the same weights and optimizer state.
+// exact-resume property of checkpoints is tested in test_checkpoint.cpp.
 #include <catch2/catch.hpp>
 #include <signal.h>
 #include <sys/wait.h>
@@ -53,26 +52,6 @@ std::string short_run(const std::string& out, const std::string& extra = "") {
 std::string read_file(const std::string& path) {
   std::ifstream in(path);
   return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-const dae::MnistData& mnist() {
-  static const dae::MnistData data = dae::load_mnist(DAE_MNIST_DIR);
-  return data;
-}
-
-// A run on the first `train_limit` training and `test_limit` test images of MNIST, on the CPU.
-dae::TrainingRun make_run(const dae::TrainingConfig& config, int64_t train_limit, int64_t test_limit) {
-  return dae::TrainingRun(config, std::make_shared<const dae::DeviceDataset>(mnist().train, train_limit, dae::Device::CPU),
-                          std::make_shared<const dae::DeviceDataset>(mnist().test, test_limit, dae::Device::CPU));
-}
-
-dae::TrainingConfig small_config(const std::string& model) {
-  dae::TrainingConfig config;
-  config.model = model;
-  config.batch_size = 32;
-  config.seed = 7;
-  config.lr = 1e-3;
-  return config;
 }
 
 }  // namespace
@@ -156,77 +135,6 @@ TEST_CASE("training on a few hundred MNIST images lowers the loss and writes eve
   const auto weights = dae::safetensors::load(dir.file("weights.safetensors"));
   CHECK(weights.size() == 8);
   CHECK(weights.count("encoder.0.weight") == 1);
-}
-
-TEST_CASE("resume is exact: 2 epochs equal 1 epoch, checkpoint, load, 1 epoch", "[app][resume][dataset]") {
-  const std::string model = GENERATE(std::string("mlp"), std::string("conv"));
-  dae::TrainingConfig config = small_config(model);
-  const int64_t train_limit = model == "conv" ? 24 : 256, test_limit = 16;
-  if (model == "conv") config.batch_size = 8;  // keeps the CPU run short; BatchNorm buffers and counters included
-  TempDir dir;
-
-  dae::TrainingRun straight = make_run(config, train_limit, test_limit);
-  straight.train_epoch({});
-  straight.train_epoch({});
-
-  {
-    dae::TrainingRun first_half = make_run(config, train_limit, test_limit);
-    first_half.train_epoch({});
-    dae::save_checkpoint(first_half, dir.file("half.safetensors"));
-  }
-  dae::TrainingConfig other_seed = config;
-  other_seed.seed = 99;  // weights, shuffle and noise must all come from the checkpoint, not the seed
-  dae::TrainingRun resumed = make_run(other_seed, train_limit, test_limit);
-  REQUIRE(dae::load_checkpoint(resumed, dir.file("half.safetensors")).had_training_state);
-  resumed.train_epoch({});
-
-  dae::save_checkpoint(straight, dir.file("straight.safetensors"));
-  dae::save_checkpoint(resumed, dir.file("resumed.safetensors"));
-  const auto a = dae::safetensors::load(dir.file("straight.safetensors"));
-  const auto b = dae::safetensors::load(dir.file("resumed.safetensors"));
-  REQUIRE(a.size() == b.size());
-  for (const auto& [name, entry] : a) {
-    INFO(name);
-    REQUIRE(b.count(name) == 1);
-    const bool bitwise_equal = entry.bytes == b.at(name).bytes;  // (not CHECKed directly: Catch would print megabytes)
-    CHECK(bitwise_equal);
-  }
-  CHECK(resumed.epochs_done() == 2);
-  CHECK(resumed.history().size() == 2);
-}
-
-TEST_CASE("loading a checkpoint of another model fails naming the file and the model", "[app][checkpoint][dataset]") {
-  TempDir dir;
-  dae::TrainingRun linear = make_run(small_config("linear"), 64, 16);
-  dae::save_checkpoint(linear, dir.file("linear.safetensors"));
-  dae::save_weights(linear.model(), dir.file("linear-weights.safetensors"));
-  dae::TrainingRun mlp = make_run(small_config("mlp"), 64, 16);
-  REQUIRE_ERROR(dae::load_checkpoint(mlp, dir.file("linear.safetensors")), "linear.safetensors",
-                "holds a 'linear' model, not 'mlp'");
-
-  // Without the metadata, the strict load names what is missing and what is unexpected.
-  auto state = dae::safetensors::load(dir.file("linear-weights.safetensors"));
-  dae::safetensors::save(dir.file("anonymous.safetensors"), state);
-  REQUIRE_ERROR(dae::load_checkpoint(mlp, dir.file("anonymous.safetensors")), "anonymous.safetensors",
-                "missing (8)", "encoder.0.weight", "unexpected (4)", "encoder.weight");
-
-  // A mis-shaped tensor is named with both shapes.
-  std::vector<float> zeros(128 * 785, 0.0f);
-  state["encoder.weight"] = dae::safetensors::make_f32({128, 785}, zeros.data());
-  dae::safetensors::save(dir.file("misshaped.safetensors"), state);
-  REQUIRE_ERROR(dae::load_checkpoint(linear, dir.file("misshaped.safetensors")), "encoder.weight",
-                "expected F32 [128, 784], found F32 [128, 785]");
-}
-
-TEST_CASE("a loss that turns NaN stops training with a clear message", "[app][train][dataset]") {
-  dae::TrainingRun run = make_run(small_config("mlp"), 64, 16);
-  const dae::Tensor weight = run.model().named_parameters().front().second;
-  std::vector<float> values = weight.to_vector();
-  values[0] = std::numeric_limits<float>::quiet_NaN();
-  weight.copy_from(dae::Tensor::from_vector(weight.shape(), values));
-  REQUIRE_ERROR(run.train_epoch({}), "epoch 1", "training diverged");
-  CHECK(run.epochs_done() == 0);
-  CHECK(run.history().empty());
 }
 
 TEST_CASE("mnist_dae: a folder holding a run is never overwritten silently", "[app][cli][dataset]") {

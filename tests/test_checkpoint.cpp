@@ -1,8 +1,8 @@
-// Tests of checkpoints (apps/training/checkpoint.h, recipe.h, checkpoint_history.h): a
-// checkpoint is a file anyone can edit, so each hostile value below must be refused with a
-// message naming the file and the entry, before it can overflow a counter, divide by zero in
-// Adam's bias correction or train a model full of NaN. Runs on a few synthetic images: no
-// data set needed.
+// Tests of checkpoints (apps/training/checkpoint.h, recipe.h, checkpoint_history.h). Resume
+// is exact: 2 epochs straight, and 1 epoch + checkpoint + load + 1 epoch, end with bitwise the
+// same weights and optimizer state. And a checkpoint is a file anyone can edit, so each
+// hostile value below must be refused with a message naming the file and the entry, before it
+// can overflow a counter, divide by zero in Adam's bias correction or train a model full of NaN.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -15,31 +15,16 @@
 #include "apps/training/checkpoint.h"
 #include "core/random.h"
 #include "core/safetensors.h"
+#include "tests/run_helpers.h"
 #include "tests/test_support.h"
 
 namespace {
 
 using dae::test::TempDir;
+using dae::test::make_run;
+using dae::test::small_config;
+using dae::test::small_run;
 namespace st = dae::safetensors;
-
-std::shared_ptr<const dae::DeviceDataset> synthetic_split(int64_t count, uint64_t seed) {
-  dae::Generator generator(seed);
-  dae::MnistSplit split;
-  split.count = count;
-  split.rows = split.cols = dae::kMnistSide;
-  split.images.resize(static_cast<size_t>(count * dae::kMnistPixels));
-  for (uint8_t& pixel : split.images) pixel = static_cast<uint8_t>(generator.next_u32() >> 24);
-  split.labels.assign(static_cast<size_t>(count), 0);
-  return std::make_shared<const dae::DeviceDataset>(split, 0, dae::Device::CPU);
-}
-
-dae::TrainingRun small_run(const std::string& model, double lr = 1e-3) {
-  dae::TrainingConfig config;
-  config.model = model;
-  config.batch_size = 8;
-  config.lr = lr;
-  return dae::TrainingRun(config, synthetic_split(16, 1), synthetic_split(8, 2));
-}
 
 // A file holding a checkpoint of `model` after `epochs` epochs, and its entries to edit.
 struct SavedCheckpoint {
@@ -175,37 +160,62 @@ TEST_CASE("checkpoint: the recipe is recorded, and its differences are listed", 
   CHECK_FALSE(weights.recipe.has_value());
 }
 
-TEST_CASE("training: an epoch whose test loss is not finite is not counted, so it is never saved", "[training]") {
-  dae::TrainingRun run = small_run("conv");
-  // A NaN running mean: training normalizes with the batch's statistics and stays finite;
-  // evaluation uses the running ones, so only the test loss turns NaN.
-  for (const auto& [name, buffer] : run.model().named_buffers()) {
-    if (name.find("running_mean") == std::string::npos) continue;
-    std::vector<float> values = buffer.to_vector();
-    values[0] = std::numeric_limits<float>::quiet_NaN();
-    buffer.copy_from(dae::Tensor::from_vector(buffer.shape(), values));
-    break;
+TEST_CASE("resume is exact: 2 epochs equal 1 epoch, checkpoint, load, 1 epoch", "[checkpoint][dataset]") {
+  const std::string model = GENERATE(std::string("mlp"), std::string("conv"));
+  dae::TrainingConfig config = small_config(model);
+  const int64_t train_limit = model == "conv" ? 24 : 256, test_limit = 16;
+  if (model == "conv") config.batch_size = 8;  // keeps the CPU run short; BatchNorm buffers and counters included
+  TempDir dir;
+
+  dae::TrainingRun straight = make_run(config, train_limit, test_limit);
+  straight.train_epoch({});
+  straight.train_epoch({});
+
+  {
+    dae::TrainingRun first_half = make_run(config, train_limit, test_limit);
+    first_half.train_epoch({});
+    dae::save_checkpoint(first_half, dir.file("half.safetensors"));
   }
-  int saved = 0;
-  dae::TrainingObserver observer;
-  observer.on_epoch_end = [&](const dae::EpochResult&) { ++saved; };
-  REQUIRE_ERROR(run.train_epochs(1, observer), "test loss after epoch 1", "not finite");
-  CHECK(saved == 0);
-  CHECK(run.epochs_done() == 0);
-  CHECK(run.history().empty());
+  dae::TrainingConfig other_seed = config;
+  other_seed.seed = 99;  // weights, shuffle and noise must all come from the checkpoint, not the seed
+  dae::TrainingRun resumed = make_run(other_seed, train_limit, test_limit);
+  REQUIRE(dae::load_checkpoint(resumed, dir.file("half.safetensors")).had_training_state);
+  resumed.train_epoch({});
+
+  dae::save_checkpoint(straight, dir.file("straight.safetensors"));
+  dae::save_checkpoint(resumed, dir.file("resumed.safetensors"));
+  const auto a = dae::safetensors::load(dir.file("straight.safetensors"));
+  const auto b = dae::safetensors::load(dir.file("resumed.safetensors"));
+  REQUIRE(a.size() == b.size());
+  for (const auto& [name, entry] : a) {
+    INFO(name);
+    REQUIRE(b.count(name) == 1);
+    const bool bitwise_equal = entry.bytes == b.at(name).bytes;  // (not CHECKed directly: Catch would print megabytes)
+    CHECK(bitwise_equal);
+  }
+  CHECK(resumed.epochs_done() == 2);
+  CHECK(resumed.history().size() == 2);
 }
 
-TEST_CASE("training: should_stop ends training at a step boundary without counting the epoch", "[training]") {
-  dae::TrainingRun run = small_run("linear");
-  int steps = 0;
-  dae::TrainingObserver observer;
-  observer.on_step = [&](const dae::StepProgress& p) {
-    ++steps;
-    CHECK(std::isfinite(p.mean_loss()));
-  };
-  observer.should_stop = [&] { return steps == 1; };
-  REQUIRE_THROWS_AS(run.train_epochs(3, observer), dae::TrainingStopped);
-  CHECK(steps == 1);
-  CHECK(run.epochs_done() == 0);
-  CHECK(run.optimizer().step_count() == 1);
+TEST_CASE("loading a checkpoint of another model fails naming the file and the model", "[checkpoint][dataset]") {
+  TempDir dir;
+  dae::TrainingRun linear = make_run(small_config("linear"), 64, 16);
+  dae::save_checkpoint(linear, dir.file("linear.safetensors"));
+  dae::save_weights(linear.model(), dir.file("linear-weights.safetensors"));
+  dae::TrainingRun mlp = make_run(small_config("mlp"), 64, 16);
+  REQUIRE_ERROR(dae::load_checkpoint(mlp, dir.file("linear.safetensors")), "linear.safetensors",
+                "holds a 'linear' model, not 'mlp'");
+
+  // Without the metadata, the strict load names what is missing and what is unexpected.
+  auto state = dae::safetensors::load(dir.file("linear-weights.safetensors"));
+  dae::safetensors::save(dir.file("anonymous.safetensors"), state);
+  REQUIRE_ERROR(dae::load_checkpoint(mlp, dir.file("anonymous.safetensors")), "anonymous.safetensors",
+                "missing (8)", "encoder.0.weight", "unexpected (4)", "encoder.weight");
+
+  // A mis-shaped tensor is named with both shapes.
+  std::vector<float> zeros(128 * 785, 0.0f);
+  state["encoder.weight"] = dae::safetensors::make_f32({128, 785}, zeros.data());
+  dae::safetensors::save(dir.file("misshaped.safetensors"), state);
+  REQUIRE_ERROR(dae::load_checkpoint(linear, dir.file("misshaped.safetensors")), "encoder.weight",
+                "expected F32 [128, 784], found F32 [128, 785]");
 }

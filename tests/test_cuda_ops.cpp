@@ -455,14 +455,14 @@ TEST_CASE("cuda adam kernel matches the CPU over several steps", "[cuda][kernels
     // The scalars come from the same formula in double, rounded to float: pow differs by at
     // most 2 ulp of a double between the backends, which the float rounding absorbs except
     // on a rounding boundary (one float ulp, 6e-8 relative).
-    const test::Tolerance scalar{false, 0.0, 1.2e-7, 0.0};
+    const test::Tolerance scalar{0.0, 1.2e-7, 0.0};
     check_matches("adam step_size", {gpu_state.scalars.step_size}, {state.scalars.step_size}, scalar);
     check_matches("adam bias_correction2_sqrt", {gpu_state.scalars.bias_correction2_sqrt},
                   {state.scalars.bias_correction2_sqrt}, scalar);
     // The update is the shared adam_update with those scalars; only nvcc's fma contraction
     // (and its sqrt/division, IEEE-rounded without fast-math) can differ, by a few ulps of
     // values of magnitude <= 1 per step: within 1e-6, as dlib's test allows.
-    const test::Tolerance adam{false, 1e-6, 0.0, 0.0};
+    const test::Tolerance adam{1e-6, 0.0, 0.0};
     check_output("adam_step params", params_d, params, adam);
     check_output("adam_step exp_avg", exp_avg_d, exp_avg, adam);
     check_output("adam_step exp_avg_sq", exp_avg_sq_d, exp_avg_sq, adam);
@@ -579,7 +579,7 @@ double difference_relative_to_max(const std::vector<float>& gpu, const std::vect
 // may keep a product in fp32): how much it did is reported, not required.
 TEST_CASE("cuda linear and conv2d with TF32 on match the CPU within TF32's rounding", "[cuda][kernels][tf32]") {
   require_gpu();
-  const test::Tolerance tf32{false, 0.0, 0.0, 5e-3};
+  const test::Tolerance tf32{0.0, 0.0, 5e-3};
   const Tf32Scope tf32_on;
   const LinearShape l{256, 784, 128};
   const std::vector<float> x = random_values(l.batch * l.in_features, 1);

@@ -10,6 +10,7 @@
 #include <map>
 
 #include "core/error.h"
+#include "core/safetensors.h"
 #include "layers/activation.h"
 #include "layers/batch_norm2d.h"
 #include "layers/conv2d.h"
@@ -344,4 +345,20 @@ TEST_CASE("layer gradients match central differences through the layer", "[layer
     options.samples = 12;
     check_layer_gradients(layer, input({3, 2, 6, 6}, 20), options);
   }
+}
+
+TEST_CASE("BatchNorm2d counts training batches in num_batches_tracked", "[layers][batch_norm]") {
+  BatchNorm2d layer(3);
+  const Tensor x = random_tensor({2, 3, 4, 4}, 60);
+  for (int i = 0; i < 3; ++i) layer(x);
+  auto count = [&] { return safetensors::to_i64(layer.state_dict().at("num_batches_tracked"), "count")[0]; };
+  CHECK(count() == 3);
+  const std::vector<float> running_var = layer.named_buffers()[1].second.to_vector();
+  layer.eval();
+  layer(x);
+  CHECK(count() == 3);
+  CHECK(layer.named_buffers()[1].second.to_vector() == running_var);
+  layer.train();
+  layer(x);
+  CHECK(count() == 4);
 }

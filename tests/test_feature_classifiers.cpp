@@ -1,7 +1,8 @@
-// Tests of apps/linear_probe: the softmax regression separates a separable set perfectly,
-// ignores the scale and offset of its features (they are standardized), reaches the optimum a
-// plain gradient descent written here finds on an overlapping set, and k-NN returns the labels
-// its neighbours dictate, ties included.
+// Tests of the classifiers of apps/evaluation/ (linear_probe.h, knn_classifier.h,
+// labelled_features.h): the softmax regression separates a separable set perfectly, ignores
+// the scale and offset of its features (they are standardized), reaches the optimum a plain
+// gradient descent written here finds on an overlapping set; k-NN returns the labels its
+// neighbours dictate, ties included.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -165,7 +166,7 @@ TEST_CASE("the probe's penalty is chosen on held-out rows, then refit on all of 
   REQUIRE_ERROR(dae::train_validated_probe(shuffled.view(), {1e-3}, 0.001, options), "no training or no validation rows");
 }
 
-TEST_CASE("k-NN: the labels of known neighbours, and ties", "[probe]") {
+TEST_CASE("k-NN: the labels of known neighbours, and ties", "[knn]") {
   // Reference points on a line at 0, 1, ..., 9 with these labels.
   const std::vector<float> points = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
   const std::vector<uint8_t> labels = {0, 0, 1, 1, 1, 2, 2, 0, 2, 2};
@@ -193,7 +194,7 @@ TEST_CASE("k-NN: the labels of known neighbours, and ties", "[probe]") {
   REQUIRE_ERROR(dae::KnnClassifier({points.data(), bad_labels.data(), 10, 1}, 5, 3), "label 3");
 }
 
-TEST_CASE("accuracy is the fraction of correct predictions", "[probe]") {
+TEST_CASE("accuracy is the fraction of correct predictions", "[probe][knn]") {
   const std::vector<uint8_t> labels = {0, 1, 2, 3};
   CHECK(dae::accuracy({0, 1, 0, 3}, labels.data()) == 0.75);
   CHECK(dae::accuracy({}, labels.data()) == 0.0);
