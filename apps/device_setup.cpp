@@ -16,6 +16,7 @@ namespace {
 std::string why_no_gpu(const std::string& reason) {
   if (reason.find("cudaErrorInsufficientDriver") != std::string::npos) return "no NVIDIA driver found";
   if (reason.find("cudaErrorNoDevice") != std::string::npos) return "no NVIDIA GPU found";
+  if (reason.find("cudaError") == std::string::npos) return reason;  // "built without CUDA support", ...
   return "no usable GPU: " + reason;
 }
 

@@ -216,6 +216,9 @@ TEST_CASE("mnist_dae: what can be refused is refused before training", "[app][cl
                              Catch::Contains(dir.file("busy")));
   }
   SECTION("a machine without an NVIDIA driver says so in words") {
+#ifndef DAE_WITH_CUDA
+    return;  // a build without the CUDA backend says that instead
+#endif
     if (dae::cuda_status().available) return;
     const ProcessResult r = run_program("linear --device auto --out " + dir.file("out") + " --data " + dir.file("none"));
     CHECK_THAT(r.output, Catch::Contains("device   cpu (no NVIDIA") && !Catch::Contains("(cudaError"));
