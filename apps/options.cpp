@@ -114,7 +114,7 @@ const std::vector<OptionSpec>& option_specs() {
        [](Options& o, const std::string& v) { o.json_path = v; }},
       {"--load-dir", "DIR", "compare: load DIR/<model>/<model>.safetensors or DIR/<model>.safetensors, no training",
        [](Options& o, const std::string& v) { o.load_dir = v; }},
-      {"--probe-train", "N", "compare: training images of the linear probe and k-NN (default 10,000)",
+      {"--probe-train", "N", "compare: training images of the linear probe and k-NN (default 10,000, or --train-limit if smaller)",
        [](Options& o, const std::string& v) { o.probe_train = parse_integer("--probe-train", v, 10, 60000); }},
       {"--help", nullptr, "show this help", [](Options& o, const std::string&) { o.help = true; }},
       {"--version", nullptr, "show the version and the backends built in",

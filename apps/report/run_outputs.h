@@ -2,8 +2,9 @@
 //   epochs.csv                  one row per epoch (epoch, train_loss, first_batch_loss,
 //                               test_loss, test_psnr, seconds, images_per_s)
 //   steps.csv                   epoch, step, loss every --log-every steps
-//   <model>-reconstructions.png noisy input / output / clean of 10 training and 10 test digits
-//   <model>-loss.png            train and test loss by epoch
+//   <model>-reconstructions.png clean / noisy input / output of 10 training and 10 test digits
+//   <model>-loss.png            train and test loss by epoch, and the logged steps' losses
+//                               (apps/report/loss_curves.h draws it as the comparison does)
 // Every file is written whole and atomically (core/atomic_file.h), so a run stopped at any
 // moment leaves the previous complete version.
 #pragma once
@@ -18,7 +19,7 @@ namespace dae {
 void write_epochs_csv(const std::string& path, const std::vector<EpochResult>& history);
 void write_steps_csv(const std::string& path, const std::vector<StepLoss>& steps);
 void write_reconstructions_png(const std::string& path, TrainingRun& run);
-void write_loss_png(const std::string& path, const std::string& model,
-                    const std::vector<EpochResult>& history);
+// `logged`: the steps logged this session (--log-every), as steps.csv holds them; may be empty.
+void write_loss_png(const std::string& path, const TrainingRun& run, const std::vector<StepLoss>& logged);
 
 }  // namespace dae
