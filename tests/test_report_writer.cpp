@@ -83,7 +83,7 @@ TEST_CASE("a report's HTML holds the same content, the chart as SVG and the pixe
   CHECK_THAT(html, Catch::StartsWith("<!DOCTYPE html>"));
   const char* const parts[] = {
       "<title>A *title*</title>",
-      "<h2>Setup</h2>",
+      "<h2 id=\"setup\">Setup</h2>",
       "<p>Run <code>mnist_dae compare --out x</code> then read x_y &lt;here&gt; &amp; there.</p>",
       "<li>two [2]</li>",
       "<h3>Table</h3>",

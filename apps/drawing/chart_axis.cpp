@@ -93,13 +93,11 @@ Axis linear_axis(Range range, int max_intervals, bool integers) {
 Axis log_axis(Range range, int max_intervals) {
   DAE_CHECK(!range.empty() && range.lo > 0 && max_intervals >= 1,
             "log_axis: needs a non-empty range of positive values, got [" << range.lo << ", " << range.hi << "]");
+  // A value on a bound would sit on the plot's frame (an MSE of exactly 0.01 on the bottom
+  // edge): the bounds lie strictly beyond the values, a 1-2-5 step out.
   int lo = one_two_five_at_or_below(range.lo);
-  int hi = one_two_five_at_or_below(range.hi);
-  if (one_two_five(hi) < range.hi * (1 - 1e-9)) ++hi;
-  if (lo == hi) {
-    --lo;
-    ++hi;
-  }
+  if (one_two_five(lo) >= range.lo * (1 - 1e-9)) --lo;
+  int hi = one_two_five_at_or_below(range.hi) + 1;
   int stride = 1;
   if (hi - lo > max_intervals) {
     lo = 3 * static_cast<int>(std::floor(lo / 3.0));

@@ -31,8 +31,9 @@ struct Axis {
 // max_intervals intervals; with `integers` the step is at least 1 (epochs). A range of one
 // value is padded by 10% of it (by 1 around 0, or for integers).
 Axis linear_axis(Range range, int max_intervals, bool integers = false);
-// Needs range.lo > 0. Ticks at the 1-2-5 values around the data while they fit in
-// max_intervals; over wider ranges the bounds snap to decades and every n-th decade is a tick.
+// Needs range.lo > 0. Ticks at the 1-2-5 values around the data (the bounds strictly beyond
+// it, so that no value sits on the frame) while they fit in max_intervals; over wider ranges
+// the bounds snap to decades and every n-th decade is a tick.
 Axis log_axis(Range range, int max_intervals);
 
 }  // namespace dae

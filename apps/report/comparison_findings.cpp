@@ -198,39 +198,41 @@ std::string speed_finding(const ComparisonResults& r) {
 
 }  // namespace
 
-std::vector<std::string> comparison_findings(const ComparisonResults& r) {
-  std::vector<std::string> findings;
+ComparisonFindings comparison_findings(const ComparisonResults& r) {
+  ComparisonFindings findings;
   if (r.models.empty()) return findings;
-  auto add = [&](const std::string& finding) {
-    if (!finding.empty()) findings.push_back(finding);
+  auto add = [](std::vector<std::string>& to, const std::string& finding) {
+    if (!finding.empty()) to.push_back(finding);
   };
+  std::vector<std::string>& headline = findings.headline;
   const std::string at = " at noise std " + format_number(r.noise_std);
   const std::string probe = "linear probe", knn = std::to_string(r.knn_k) + "-NN";
   // The unfavourable findings first, each only where it applies.
-  add(worse_than_input(r, at));
-  add(training_lowered(r, probe, &ClassifierScores::probe_accuracy));
-  add(training_lowered(r, knn, &ClassifierScores::knn_accuracy));
+  add(headline, worse_than_input(r, at));
+  add(headline, training_lowered(r, probe, &ClassifierScores::probe_accuracy));
+  add(headline, training_lowered(r, knn, &ClassifierScores::knn_accuracy));
 
-  add(winner_sentence(r.models, "test PSNR" + at, [](const ModelComparison& m) { return m.test.psnr; }, format_db, " dB",
-                      2) +
-      "; the noisy input scores " + format_db(r.noisy_test.psnr) + ".");
-  add(better_than_input(r));
+  add(headline, winner_sentence(r.models, "test PSNR" + at, [](const ModelComparison& m) { return m.test.psnr; },
+                                format_db, " dB", 2) +
+                    "; the noisy input scores " + format_db(r.noisy_test.psnr) + ".");
+  add(headline, better_than_input(r));
   const auto by_psnr = ranking(r.models, [](const ModelComparison& m) { return m.test.psnr; }, true);
   const auto by_ssim = ranking(r.models, [](const ModelComparison& m) { return m.test.ssim; }, true);
-  add(winner_sentence(r.models, "test SSIM", [](const ModelComparison& m) { return m.test.ssim; },
-                      [](double v) { return fixed(v, 4); }, "", 4) +
-      "; the noisy input scores " + fixed(r.noisy_test.ssim, 4) +
-      (by_ssim[0] == by_psnr[0] ? "." : ": SSIM and PSNR disagree on the best model."));
-  add(control_finding(r, probe, &ClassifierScores::probe_accuracy));
-  add(control_finding(r, knn, &ClassifierScores::knn_accuracy));
+  add(headline, winner_sentence(r.models, "test SSIM", [](const ModelComparison& m) { return m.test.ssim; },
+                                [](double v) { return fixed(v, 4); }, "", 4) +
+                    "; the noisy input scores " + fixed(r.noisy_test.ssim, 4) +
+                    (by_ssim[0] == by_psnr[0] ? "." : ": SSIM and PSNR disagree on the best model."));
+  add(headline, control_finding(r, probe, &ClassifierScores::probe_accuracy));
+  add(headline, control_finding(r, knn, &ClassifierScores::knn_accuracy));
+
+  add(findings.costs, cost_finding(r));
+  add(findings.costs, speed_finding(r));
   if (!r.sigmas.empty()) {
-    add(sweep_winners(r));
-    add(sweep_against_input(r));
-    if (r.sigmas.back() > r.noise_std) add(sweep_degradation(r));
+    add(findings.noise, sweep_winners(r));
+    add(findings.noise, sweep_against_input(r));
+    if (r.sigmas.back() > r.noise_std) add(findings.noise, sweep_degradation(r));
   }
-  add(per_class_finding(r));
-  add(cost_finding(r));
-  add(speed_finding(r));
+  add(findings.digits, per_class_finding(r));
   return findings;
 }
 

@@ -23,19 +23,25 @@ std::string peak_memory(const ModelComparison& m) {
   return text;
 }
 
-void add_findings(Report& report, const ComparisonResults& r) {
+// Under each section, the findings that sum up its evidence (none for an empty list).
+void add_notes(Report& report, const std::vector<std::string>& notes) {
+  if (!notes.empty()) report.bullets(notes);
+}
+
+void add_findings(Report& report, const ComparisonFindings& findings) {
   report.heading("Findings");
   report.paragraph("Computed from the numbers below when the report was written; where a model does worse than "
                    "its own noisy input, or training did not help, that comes first.");
-  report.bullets(comparison_findings(r));
+  report.bullets(findings.headline);
 }
 
-void add_results(Report& report, const ComparisonResults& r) {
+void add_results(Report& report, const ComparisonResults& r, const ComparisonFindings& findings) {
   report.heading("Results");
   report.paragraph("Measured on " + grouped(static_cast<double>(r.test_count)) + " test images with input noise std " +
                    format_number(r.noise_std) + ", the same noisy images for every model. The last row is the noisy "
                    "input itself, compared with the clean image: the baseline every denoiser must beat.");
   report.table(comparison_table(r));
+  add_notes(report, findings.costs);
 }
 
 void add_curves_and_samples(Report& report, const ComparisonResults& r) {
@@ -64,7 +70,7 @@ void add_curves_and_samples(Report& report, const ComparisonResults& r) {
                 draw_sample_grid(r));
 }
 
-void add_sweep(Report& report, const ComparisonResults& r) {
+void add_sweep(Report& report, const ComparisonResults& r, const ComparisonFindings& findings) {
   report.heading("Noise robustness");
   report.paragraph("Each model, trained at noise std " + format_number(r.noise_std) +
                    ", evaluated on the test set with input noise of each std. At every std the noise is the same "
@@ -74,6 +80,7 @@ void add_sweep(Report& report, const ComparisonResults& r) {
                 "Test PSNR against the std of the input noise. Dashed gray: the noisy input itself, the PSNR "
                 "without any denoising; dotted: the noise the models were trained at.",
                 draw_noise_sweep(r));
+  add_notes(report, findings.noise);
   auto sweep_table = [&](const std::string& measure, auto value, int decimals) {
     ReportTable table;
     table.header = {"noise std", "noisy input"};
@@ -133,7 +140,7 @@ void add_classification(Report& report, const ComparisonResults& r) {
   report.table(table);
 }
 
-void add_per_class(Report& report, const ComparisonResults& r) {
+void add_per_class(Report& report, const ComparisonResults& r, const ComparisonFindings& findings) {
   report.heading("Per-class test MSE");
   report.paragraph("Test MSE at noise std " + format_number(r.noise_std) + " over the test images of each digit.");
   ReportTable table;
@@ -146,6 +153,7 @@ void add_per_class(Report& report, const ComparisonResults& r) {
     table.rows.push_back(row);
   }
   report.table(table);
+  add_notes(report, findings.digits);
 }
 
 void add_timing(Report& report, const ComparisonResults& r) {
@@ -207,12 +215,13 @@ Report build_comparison_report(const ComparisonResults& r) {
     for (const auto& m : r.models) names.push_back(m.name);
     return join(names, ", ");
   }() + " compared");
-  add_findings(report, r);
-  add_results(report, r);
+  const ComparisonFindings findings = comparison_findings(r);
+  add_findings(report, findings);
+  add_results(report, r, findings);
   add_curves_and_samples(report, r);
-  add_sweep(report, r);
+  add_sweep(report, r, findings);
   add_classification(report, r);
-  add_per_class(report, r);
+  add_per_class(report, r, findings);
   add_timing(report, r);
   add_setup(report, r);
   return report;

@@ -78,7 +78,8 @@ Picture draw_loss_chart(const std::vector<LossCurves>& runs, double noisy_input_
   options.y_label = "MSE";
   options.log_y = true;
   options.integer_x = true;
-  options.x_from_zero = true;
+  // The logged steps start where training did; the epoch points alone start at epoch 1.
+  options.x_from_zero = any_steps;
   if (std::isfinite(noisy_input_mse) && noisy_input_mse > 0)
     options.references.push_back({noisy_input_mse, "noisy input, no denoising: MSE " + format_mse(noisy_input_mse)});
   return draw_line_chart(series, options);

@@ -1,6 +1,6 @@
 // The loss chart of training runs, drawn alike for one run (<model>-loss.png) and for the
 // comparison of three (loss.png):
-//   x   epoch, whole-number ticks from 0 (the start of training)
+//   x   epoch, whole-number ticks (from 0, the start of training, when steps are drawn)
 //   y   MSE, log scale
 //   per run, in the model's colour (model_color):
 //       train  the mean of each epoch's batch losses, at the epoch's end (solid, dots)

@@ -1,5 +1,6 @@
 #include "apps/report/report_writer.h"
 
+#include <cctype>
 #include <sstream>
 
 #include "apps/report/output_dir.h"
@@ -51,6 +52,20 @@ std::string html_inline(const std::string& text) {
                        [](const std::string& code) { return "<code>" + html_escape(code) + "</code>"; });
 }
 
+// A heading's id, so that a section can be linked to: "Time per stage" -> "time-per-stage".
+std::string anchor(const std::string& heading) {
+  std::string id;
+  for (char c : heading) {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      id += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else if (!id.empty() && id.back() != '-') {
+      id += '-';
+    }
+  }
+  while (!id.empty() && id.back() == '-') id.pop_back();
+  return id;
+}
+
 bool right_aligned(const ReportTable& table, size_t column) {
   if (table.right_aligned.empty()) return column > 0;
   return column < table.right_aligned.size() && table.right_aligned[column];
@@ -61,7 +76,7 @@ constexpr const char* kStyle =
     "padding:0 1rem;color:#222;line-height:1.45}"
     "table{border-collapse:collapse;margin:1rem 0}"
     "th,td{border:1px solid #ccc;padding:.3rem .6rem}th{background:#f3f3f3}"
-    "td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}td.num{white-space:nowrap}"
+    "td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}td.num,td:first-child{white-space:nowrap}"
     "code,pre{font-family:ui-monospace,monospace;background:#f6f6f6}"
     "pre{padding:.6rem;white-space:pre-wrap;overflow-wrap:anywhere}"
     "figure{margin:1.2rem 0}figure svg,figure img{display:block;max-width:100%;height:auto}"
@@ -134,7 +149,7 @@ std::string Report::html() const {
       << "</title>\n<style>" << kStyle << "</style>\n</head>\n<body>\n<h1>" << html_inline(title_) << "</h1>\n";
   for (const Block& b : blocks_) {
     switch (b.kind) {
-      case Kind::Heading: out << "<h2>" << html_inline(b.text) << "</h2>\n"; break;
+      case Kind::Heading: out << "<h2 id=\"" << anchor(b.text) << "\">" << html_inline(b.text) << "</h2>\n"; break;
       case Kind::Subheading: out << "<h3>" << html_inline(b.text) << "</h3>\n"; break;
       case Kind::Paragraph: out << "<p>" << html_inline(b.text) << "</p>\n"; break;
       case Kind::Bullets:
