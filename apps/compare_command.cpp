@@ -247,7 +247,8 @@ int run_compare_command(const Options& options) {
       m = train_here(options, *contestants.runs.back(), checkpoint_dir, device);
       contestants.models.push_back(&contestants.runs.back()->model());
       const std::string epochs = std::to_string(options.epochs) + (options.epochs == 1 ? " epoch" : " epochs");
-      record_stage(results, "train " + name + " (" + epochs + ", each with its test MSE)", start);
+      record_stage(results, "train " + name + " (" + epochs + (options.epochs > 0 ? ", each with its test MSE)" : ")"),
+                   start);
     } else {
       contestants.loaded.push_back(initial_model(name, options.seed, device));
       m = load_here(loaded_from[i], *contestants.loaded.back());

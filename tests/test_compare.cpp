@@ -259,6 +259,8 @@ TEST_CASE("compare: with nothing unfavourable the findings open with the best mo
         "linear, mlp and conv are all worse than their own noisy input at noise std 0.1: test PSNR linear 17.00 dB "
         "(-3.00 dB), mlp 17.00 dB (-3.00 dB), conv 17.00 dB (-3.00 dB) against the input's 20.00 dB; none of them "
         "denoises yet.");
+  r.models[2].test = quality(0.005, 23.01, 0.8);
+  CHECK(dae::comparison_findings(r).headline[3] == "conv beats its noisy input by +3.01 dB of PSNR.");
   CHECK(bad[1] == "Training lowered the linear probe accuracy: conv's code 97.00% trained against 99.00% untrained "
                   "(-2.00 points).");
   CHECK(std::find_if(bad.begin(), bad.end(), [](const std::string& f) {

@@ -15,7 +15,9 @@ constexpr int kMaxIntervals = 5;
 constexpr double kRowHeight = 30;
 constexpr double kPanelGap = 32;
 constexpr double kLabelGap = 12;
-constexpr double kDotRadius = 5;
+constexpr double kDotRadius = 4;
+// Rings are drawn larger, so that a dot on the same value shows inside its ring.
+constexpr double kRingRadius = 7;
 constexpr double kMinPanelWidth = 80;
 constexpr double kEnds = 8;  // the axis's ends stand clear of the panel's edges by this much
 
@@ -104,7 +106,8 @@ Picture draw_dot_chart(const std::vector<DotRow>& rows, const std::vector<DotSer
       painter.line({px(row_range.lo), y}, {px(row_range.hi), y}, {rows[r].color, 2.5, Dash::Solid, 0.45});
       for (size_t s = 0; s < series.size(); ++s)
         if (std::isfinite(panels[p].values[s][r]))
-          painter.marker({px(panels[p].values[s][r]), y}, series[s].marker, rows[r].color, kDotRadius);
+          painter.marker({px(panels[p].values[s][r]), y}, series[s].marker, rows[r].color,
+                         series[s].marker == Marker::Ring ? kRingRadius : kDotRadius);
     }
   }
   if (!options.x_label.empty()) {

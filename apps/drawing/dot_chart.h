@@ -1,7 +1,8 @@
 // A dot chart (Cleveland's): one row per category, one dot per value on a shared x axis, in
 // side-by-side panels that share the rows (e.g. two classifiers scored on the same features).
 // Each row has its colour, each series its marker (named in the legend); a faint line joins
-// a row's dots, so that a change (untrained -> trained) reads as a segment.
+// a row's dots, so that a change (untrained -> trained) reads as a segment. Markers are drawn
+// in series order and rings larger than dots, so that equal values show as a dot in a ring.
 //
 //   Title
 //   legend: one key per series, its marker in gray

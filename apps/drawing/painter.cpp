@@ -153,7 +153,7 @@ void Painter::marker(Point at, Marker marker, Rgb color, double radius) {
       cairo_fill(cr_);
       return;
     case Marker::Ring: {
-      const double line = std::max(1.0, radius / 2.5);
+      const double line = std::clamp(radius / 2.5, 1.0, 2.0);
       cairo_arc(cr_, at.x, at.y, radius - line / 2, 0, kFullTurn);
       set_color(cr_, kWhite);
       cairo_fill_preserve(cr_);

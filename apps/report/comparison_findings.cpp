@@ -104,9 +104,9 @@ std::string better_than_input(const ComparisonResults& r) {
     }
   if (names.empty()) return "";
   const bool one = names.size() == 1, all = names.size() == r.models.size();
-  return (all && !one ? "Every model beats its noisy input"
-                      : listed(names) + (one ? " beats its" : " beat their") + " noisy input") +
-         ": " + join(parts, ", ") + " of PSNR.";
+  if (one) return names[0] + " beats its noisy input by " + parts[0].substr(names[0].size() + 1) + " of PSNR.";
+  return (all ? "Every model beats its noisy input" : listed(names) + " beat their noisy input") + ": " +
+         join(parts, ", ") + " of PSNR.";
 }
 
 // The models whose trained code scores below their untrained control (empty when none does).

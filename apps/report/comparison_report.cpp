@@ -59,7 +59,7 @@ void add_curves_and_samples(Report& report, const ComparisonResults& r) {
                                             : " Run with `--log-every N` to add the batch loss of every N-th step."),
                   draw_loss_comparison(r));
   } else {
-    report.paragraph("No training history: every model was loaded from a file holding weights only.");
+    report.paragraph("No training history to draw: no epoch was trained here, and no checkpoint holds one.");
   }
   report.heading("Reconstructions");
   std::string rows = "clean, noisy input";

@@ -76,7 +76,7 @@ constexpr const char* kStyle =
     "padding:0 1rem;color:#222;line-height:1.45}"
     "table{border-collapse:collapse;margin:1rem 0}"
     "th,td{border:1px solid #ccc;padding:.3rem .6rem}th{background:#f3f3f3}"
-    "td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}td.num,td:first-child{white-space:nowrap}"
+    "td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}td.num{white-space:nowrap}"
     "code,pre{font-family:ui-monospace,monospace;background:#f6f6f6}"
     "pre{padding:.6rem;white-space:pre-wrap;overflow-wrap:anywhere}"
     "figure{margin:1.2rem 0}figure svg,figure img{display:block;max-width:100%;height:auto}"
