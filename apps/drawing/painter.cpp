@@ -170,12 +170,6 @@ void Painter::marker(Point at, Marker marker, Rgb color, double radius) {
   }
 }
 
-void Painter::fill_rect(double x, double y, double width, double height, Rgb color) {
-  cairo_rectangle(cr_, x, y, width, height);
-  set_color(cr_, color);
-  cairo_fill(cr_);
-}
-
 void Painter::gray_image(int x, int y, const float* values, int rows, int cols, int scale) {
   DAE_CHECK(rows > 0 && cols > 0 && scale >= 1,
             "Painter::gray_image: bad shape " << rows << "x" << cols << " scale " << scale);

@@ -1,5 +1,4 @@
-// The drawing operations every picture is made of (text, lines, markers, rectangles, gray
-// images), done by cairo on a Picture's recording. Text is DejaVu Sans with hinting off, so
+// The drawing operations every picture is made of (text, lines, markers, gray images), done by cairo on a Picture's recording. Text is DejaVu Sans with hinting off, so
 // that a label measures the same in the SVG and the PNG and the layout computed from
 // text_width holds in both. Lines are anti-aliased; hline/vline snap a thin axis-aligned line
 // to the pixel grid so that it stays one pixel wide in the PNG.
@@ -62,7 +61,6 @@ class Painter {
   void vline(double x, double y0, double y1, const Stroke& stroke);
   // Centred on `at`; `radius` is the dot's (a ring's outer edge, half a square's side).
   void marker(Point at, Marker marker, Rgb color, double radius);
-  void fill_rect(double x, double y, double width, double height, Rgb color);
 
   // A rows x cols gray image (row-major, 0 = black, 1 = white, values clamped to [0, 1]) with
   // its top-left corner at the whole pixel (x, y), each value a scale x scale block of exactly
