@@ -8,6 +8,8 @@
 
 #include "apps/console.h"
 #include "apps/device_setup.h"
+#include "apps/interrupt.h"
+#include "apps/run_folder.h"
 #include "apps/evaluation/memory_usage.h"
 #include "apps/evaluation/model_codes.h"
 #include "apps/option_mapping.h"
@@ -23,8 +25,26 @@ namespace dae {
 
 namespace {
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Adds a stage to the report's "Time per stage" and returns its seconds.
+double record_stage(ComparisonResults& results, const std::string& stage, Clock::time_point start) {
+  const double seconds = seconds_since(start);
+  results.stage_seconds.push_back({stage, seconds});
+  return seconds;
+}
+
+// A model at the initial weights its TrainingRun draws from `seed`: an untrained control, or
+// the model a checkpoint is loaded into.
+std::shared_ptr<Autoencoder> initial_model(const std::string& name, uint64_t seed, Device device) {
+  TorchCpuGenerator init(seed);
+  std::shared_ptr<Autoencoder> model = make_autoencoder(name, init);
+  model->to(device);
+  return model;
 }
 
 // The three models under comparison and where their numbers go. A model trained here lives in
@@ -57,6 +77,8 @@ ModelComparison train_here(const Options& options, TrainingRun& run, const std::
   ModelComparison m;
   m.source = "trained here";
   m.history = run.history();
+  m.steps = logged;
+  m.steps_per_epoch = run.steps_per_epoch();
   m.peak_host_bytes = host_peak_rss_bytes();
   if (device == Device::CUDA) m.peak_device_bytes = static_cast<double>(cuda_peak_memory_bytes());
   std::printf("peak memory: %s\n\n", peak_memory_text(device).c_str());
@@ -85,19 +107,24 @@ void run_classifiers(const StudySettings& settings, const MnistData& data, const
   results.knn_k = settings.neighbours;
   std::printf("classifiers: trained on %lld training images, scored on %lld test images\n",
               static_cast<long long>(count), static_cast<long long>(test.count()));
-  auto start = std::chrono::steady_clock::now();
+  auto start = Clock::now();
   results.pixels = classify_pixels(data, test, settings);
   print_scores("raw pixels (" + std::to_string(kMnistPixels) + ")", results.pixels, settings.neighbours,
-               seconds_since(start));
+               record_stage(results, "classifiers on raw pixels", start));
   const DeviceDataset train(data.train, count, device);
   for (size_t m = 0; m < models.size(); ++m) {
-    start = std::chrono::steady_clock::now();
-    const CodeScores codes = classify_codes(*models[m], train, test, settings);
     ModelComparison& result = results.models[m];
+    start = Clock::now();
+    const CodeScores codes = classify_codes(*models[m], train, test, settings);
     result.code_size = codes.code_size;
     result.classifiers = codes.scores;
     print_scores(result.name + " code (" + std::to_string(codes.code_size) + ")", result.classifiers,
-                 settings.neighbours, seconds_since(start));
+                 settings.neighbours, record_stage(results, "classifiers on the " + result.name + " code", start));
+    start = Clock::now();
+    const auto untrained = initial_model(result.name, results.init_seed, device);
+    result.untrained = classify_codes(*untrained, train, test, settings).scores;
+    print_scores("  untrained (seed " + std::to_string(results.init_seed) + ")", result.untrained, settings.neighbours,
+                 record_stage(results, "classifiers on the untrained " + result.name + " code", start));
   }
   std::printf("\n");
 }
@@ -114,8 +141,9 @@ void evaluate_quality(const StudySettings& settings, const DeviceDataset& test, 
   results.noisy_sweep.resize(results.sigmas.size());
   for (auto& m : results.models) m.sweep.resize(results.sigmas.size());
 
+  const auto all_levels = Clock::now();
   for (double level : measured_noise_levels(settings)) {
-    const auto start = std::chrono::steady_clock::now();
+    const auto start = Clock::now();
     const bool training_noise = level == settings.noise_std;
     const QualityAtNoise quality =
         measure_quality(models, test, settings, level, training_noise ? &results.samples : nullptr);
@@ -139,6 +167,9 @@ void evaluate_quality(const StudySettings& settings, const DeviceDataset& test, 
     std::printf("   (PSNR / SSIM, %.1f s)\n", seconds_since(start));
     std::fflush(stdout);
   }
+  record_stage(results, "PSNR, SSIM and per-digit MSE at " + std::to_string(measured_noise_levels(settings).size()) +
+                            " noise levels",
+               all_levels);
   std::printf("\n");
 }
 
@@ -191,11 +222,16 @@ int run_compare_command(const Options& options) {
   std::vector<std::string> loaded_from;  // found before anything slow, so a wrong --load-dir fails at once
   if (!options.load_dir.empty())
     for (const std::string& name : autoencoder_names()) loaded_from.push_back(find_checkpoint(options.load_dir, name));
-  prepare_output_dir(out_dir);
+  const auto lock = claim_report_folder(options, out_dir);
   if (loaded_from.empty()) prepare_output_dir(checkpoint_dir);
+  install_interrupt_handlers();
   Options shown = options;
   if (!loaded_from.empty()) shown.epochs = 0;  // nothing is trained
   print_recipe(shown);
+  ComparisonResults results;
+  results.noise_std = options.noise_std;
+  results.init_seed = options.seed;
+  auto start = Clock::now();
   const MnistData data = load_mnist(options.data_dir);
   print_data(options, data);
 
@@ -203,22 +239,30 @@ int run_compare_command(const Options& options) {
   const auto test = std::make_shared<const DeviceDataset>(data.test, options.test_limit, device);
   std::shared_ptr<const DeviceDataset> train;
   if (loaded_from.empty()) train = std::make_shared<const DeviceDataset>(data.train, options.train_limit, device);
-  ComparisonResults results;
-  results.noise_std = options.noise_std;
+  record_stage(results, "read MNIST and copy it to the device", start);
   Contestants contestants;
   for (size_t i = 0; i < autoencoder_names().size(); ++i) {
     const std::string& name = autoencoder_names()[i];
     ModelComparison m;
+    start = Clock::now();
     if (loaded_from.empty()) {
       contestants.runs.push_back(std::make_unique<TrainingRun>(training_config(options, name), train, test));
-      m = train_here(options, *contestants.runs.back(), checkpoint_dir, device);
+      try {
+        m = train_here(options, *contestants.runs.back(), checkpoint_dir, device);
+      } catch (const TrainingStopped&) {
+        std::printf("\ninterrupted while training %s: no report was written; the models finished so far are in %s\n",
+                    name.c_str(), checkpoint_dir.c_str());
+        throw;
+      }
       contestants.models.push_back(&contestants.runs.back()->model());
+      const std::string epochs = std::to_string(options.epochs) + (options.epochs == 1 ? " epoch" : " epochs");
+      record_stage(results, "train " + name + " (" + epochs + (options.epochs > 0 ? ", each with its test MSE)" : ")"),
+                   start);
     } else {
-      TorchCpuGenerator init(options.seed);
-      contestants.loaded.push_back(make_autoencoder(name, init));
-      contestants.loaded.back()->to(device);
+      contestants.loaded.push_back(initial_model(name, options.seed, device));
       m = load_here(loaded_from[i], *contestants.loaded.back());
       contestants.models.push_back(contestants.loaded.back().get());
+      record_stage(results, "load " + name, start);
     }
     m.name = name;
     m.parameters = contestants.models.back()->parameter_count();
@@ -228,8 +272,10 @@ int run_compare_command(const Options& options) {
   if (!loaded_from.empty()) std::printf("\n");
 
   const StudySettings settings = study_settings(options);
+  start = Clock::now();
   for (size_t m = 0; m < contestants.models.size(); ++m)
     results.models[m].forward_flops_per_image = forward_flops_per_image(*contestants.models[m], *test, options.batch_size);
+  record_stage(results, "count the FLOPs of a forward pass", start);
   evaluate_quality(settings, *test, contestants.models, results);
   run_classifiers(settings, data, *test, contestants.models, device, results);
 

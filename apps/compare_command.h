@@ -4,10 +4,12 @@
 // batches, in the same order, with the same noise), printing the train command's per-epoch
 // lines, or loads them with --load-dir. Then measures them on the (--test-limit) test set:
 // quality at the training noise and at each noise level of the sweep (apps/evaluation/study_measurements.h),
-// FLOPs per image, and a linear probe and k-NN on their codes (apps/evaluation/feature_classifiers.h). Writes
-// <out>/report.md, <out>/report.html (self-contained) and the figures (apps/report/comparison_report.h lists
-// the sections); models trained here are saved as <out>/checkpoints/<model>.safetensors, so
-// `mnist_dae compare --load-dir <out>/checkpoints` rebuilds the report without training.
+// FLOPs per image, and a linear probe and k-NN on their codes (apps/evaluation/feature_classifiers.h) and,
+// as controls, on the codes of the same architectures untrained (their initial weights from --seed).
+// Times each stage. Writes <out>/report.md, <out>/report.html (self-contained) and the figures
+// (apps/report/comparison_report.h lists the sections); models trained here are saved as
+// <out>/checkpoints/<model>.safetensors, so `mnist_dae compare --load-dir <out>/checkpoints` rebuilds
+// the report without training.
 #pragma once
 
 #include <string>

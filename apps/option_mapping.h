@@ -14,7 +14,8 @@ namespace dae {
 TrainingConfig training_config(const Options& options, const std::string& model);
 StudySettings study_settings(const Options& options);
 
-// `mnist_dae compare ...` with every setting that changes the report spelled out.
+// `mnist_dae compare ...` with every setting that changes the report spelled out, the
+// classifiers' training images as study_settings resolves them included.
 std::string equivalent_compare_command(const Options& options);
 // compare's output folder: --out, or reports/compare.
 std::string report_dir(const Options& options);

@@ -147,7 +147,7 @@ const std::vector<OptionSpec>& option_specs() {
       path_option("--json", "FILE", "bench: also write the results to FILE as JSON", kBench, &Options::json_path),
       path_option("--load-dir", "DIR", "compare: load DIR/<model>/<model>.safetensors or DIR/<model>.safetensors, "
                   "no training", kCompare, &Options::load_dir),
-      integer_option("--probe-train", "compare: training images of the linear probe and k-NN (default 10,000)", kCompare,
+      integer_option("--probe-train", "compare: training images of the linear probe and k-NN (default 10,000, or --train-limit if smaller)", kCompare,
                      &Options::probe_train, 10, 60000),
       switch_option("--help", "show this help (also -h, or 'mnist_dae help')", kEveryCommand, &Options::help),
       switch_option("--version", "show the version and the backends built in", kEveryCommand, &Options::version),

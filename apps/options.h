@@ -51,7 +51,7 @@ struct Options {
   std::string json_path;        // bench: also write the results as JSON
   // compare only
   std::string load_dir;         // evaluate the checkpoints found there instead of training
-  int64_t probe_train = 10000;  // training images of the linear probe and k-NN
+  int64_t probe_train = 0;      // training images of the linear probe and k-NN; 0: study_settings picks
   bool help = false;
   bool version = false;
   std::set<std::string> given;  // the flags the command line set, e.g. "--epochs"

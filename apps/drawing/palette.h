@@ -3,17 +3,23 @@
 #pragma once
 
 #include <cstddef>
-
-#include "apps/drawing/canvas.h"
+#include <cstdint>
 
 namespace dae {
 
+struct Rgb {
+  uint8_t r, g, b;
+};
+
+inline bool operator==(Rgb a, Rgb b) { return a.r == b.r && a.g == b.g && a.b == b.b; }
+inline bool operator!=(Rgb a, Rgb b) { return !(a == b); }
+
 constexpr Rgb kWhite{255, 255, 255};
 constexpr Rgb kInk{34, 34, 34};         // titles, labels, axes
-constexpr Rgb kMutedInk{90, 90, 90};    // tick labels, messages
-constexpr Rgb kGrid{228, 228, 228};
-constexpr Rgb kMinorGrid{243, 243, 243};
-constexpr Rgb kBaselineGray{127, 127, 127};  // the noisy input, drawn beside the models
+constexpr Rgb kMutedInk{96, 96, 96};    // tick labels, axis names, notes
+constexpr Rgb kGrid{226, 226, 226};
+constexpr Rgb kMinorGrid{242, 242, 242};
+constexpr Rgb kBaselineGray{120, 120, 120};  // the noisy input and raw pixels, drawn beside the models
 
 // The index-th colour of a ten-colour palette that stays distinct on white (Tableau 10).
 Rgb series_color(size_t index);

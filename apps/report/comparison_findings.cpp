@@ -71,17 +71,85 @@ std::string sweep_degradation(const ComparisonResults& r) {
          signed_fixed(r.noisy_sweep[last].psnr - r.noisy_test.psnr, 2) + " dB.";
 }
 
-std::string classifier_finding(const ComparisonResults& r, const std::string& name,
-                               double ClassifierScores::*accuracy) {
+// "linear and mlp": names joined as a sentence lists them.
+std::string listed(const std::vector<std::string>& names) {
+  if (names.size() <= 1) return join(names, "");
+  return join(std::vector<std::string>(names.begin(), names.end() - 1), ", ") + " and " + names.back();
+}
+
+// The models whose test PSNR at the training noise is below the noisy input's, as a finding
+// (empty when none is).
+std::string worse_than_input(const ComparisonResults& r, const std::string& at) {
+  std::vector<std::string> names, parts;
+  for (const auto& m : r.models)
+    if (m.test.psnr < r.noisy_test.psnr) {
+      names.push_back(m.name);
+      parts.push_back(m.name + " " + format_db(m.test.psnr) + " (" + signed_fixed(m.test.psnr - r.noisy_test.psnr, 2) +
+                      " dB)");
+    }
+  if (names.empty()) return "";
+  const bool one = names.size() == 1, all = names.size() == r.models.size();
+  return listed(names) + (one ? " is" : all ? " are all" : " are") + " worse than " + (one ? "its" : "their") +
+         " own noisy input" + at + ": test PSNR " + join(parts, ", ") + " against the input's " +
+         format_db(r.noisy_test.psnr) + (all && !one ? "; none of them denoises yet." : ".");
+}
+
+// Those above it, and by how much (empty when none is).
+std::string better_than_input(const ComparisonResults& r) {
+  std::vector<std::string> names, parts;
+  for (const auto& m : r.models)
+    if (m.test.psnr >= r.noisy_test.psnr) {
+      names.push_back(m.name);
+      parts.push_back(m.name + " " + signed_fixed(m.test.psnr - r.noisy_test.psnr, 2) + " dB");
+    }
+  if (names.empty()) return "";
+  const bool one = names.size() == 1, all = names.size() == r.models.size();
+  if (one) return names[0] + " beats its noisy input by " + parts[0].substr(names[0].size() + 1) + " of PSNR.";
+  return (all ? "Every model beats its noisy input" : listed(names) + " beat their noisy input") + ": " +
+         join(parts, ", ") + " of PSNR.";
+}
+
+// The models whose trained code scores below their untrained control (empty when none does).
+std::string training_lowered(const ComparisonResults& r, const std::string& classifier,
+                             double ClassifierScores::*accuracy) {
+  std::vector<std::string> parts;
+  for (const auto& m : r.models) {
+    const double trained = m.classifiers.*accuracy, untrained = m.untrained.*accuracy;
+    if (trained < untrained)
+      parts.push_back(m.name + "'s code " + percent(trained) + " trained against " + percent(untrained) + " untrained (" +
+                      percentage_points(trained - untrained) + ")");
+  }
+  if (parts.empty()) return "";
+  return "Training lowered the " + classifier + " accuracy: " + join(parts, ", ") + ".";
+}
+
+// Each code trained and untrained against raw pixels, then what carries the best code's lead.
+std::string control_finding(const ComparisonResults& r, const std::string& classifier,
+                            double ClassifierScores::*accuracy) {
   auto score = [&](const ModelComparison& m) { return m.classifiers.*accuracy; };
   const double pixels = r.pixels.*accuracy;
   const auto order = ranking(r.models, score, true);
   std::vector<std::string> parts;
-  for (size_t i : order)
-    parts.push_back(r.models[i].name + " " + percent(score(r.models[i])) + " (" + percentage_points(score(r.models[i]) - pixels) + ")");
-  const double best = score(r.models[order.front()]), worst = score(r.models[order.back()]);
-  return name + " accuracy on the codes: " + join(parts, ", ") + " against " + percent(pixels) +
-         " on raw pixels; the three codes span " + fixed(100 * (best - worst), 2) + " points.";
+  for (size_t i : order) {
+    const ModelComparison& m = r.models[i];
+    parts.push_back(m.name + " " + percent(score(m)) + " (untrained " + percent(m.untrained.*accuracy) + ", " +
+                    percentage_points(score(m) - m.untrained.*accuracy) + " from training)");
+  }
+  std::string text = "The " + classifier + " on the codes: " + join(parts, "; ") + "; raw pixels " + percent(pixels) + ".";
+  const ModelComparison& best = r.models[order.front()];
+  const double lead = score(best) - pixels, before = best.untrained.*accuracy - pixels;
+  if (lead > 0) {
+    const std::string ahead = " " + best.name + "'s code leads raw pixels by " + percentage_points(lead);
+    if (before >= lead) {
+      text += ahead + ", and its untrained code already by " + percentage_points(before) +
+              ": the architecture, not the training, carries all of it.";
+    } else {
+      text += ahead + ", of which " + percentage_points(before) + " are there before training: " +
+              (before >= lead / 2 ? "the architecture, not the training, carries most of it."
+                                  : "the training carries most of it.");
+    }
+  }
+  return text;
 }
 
 std::string per_class_finding(const ComparisonResults& r) {
@@ -130,34 +198,41 @@ std::string speed_finding(const ComparisonResults& r) {
 
 }  // namespace
 
-std::vector<std::string> comparison_findings(const ComparisonResults& r) {
-  std::vector<std::string> findings;
+ComparisonFindings comparison_findings(const ComparisonResults& r) {
+  ComparisonFindings findings;
   if (r.models.empty()) return findings;
+  auto add = [](std::vector<std::string>& to, const std::string& finding) {
+    if (!finding.empty()) to.push_back(finding);
+  };
+  std::vector<std::string>& headline = findings.headline;
   const std::string at = " at noise std " + format_number(r.noise_std);
-  findings.push_back(winner_sentence(r.models, "test PSNR" + at, [](const ModelComparison& m) { return m.test.psnr; },
-                                     format_db, " dB", 2) +
-                     "; the noisy input scores " + format_db(r.noisy_test.psnr) + ".");
-  std::vector<std::string> gains;
-  for (const auto& m : r.models)
-    gains.push_back(m.name + " " + signed_fixed(m.test.psnr - r.noisy_test.psnr, 2) + " dB" +
-                    (m.test.psnr < r.noisy_test.psnr ? " (worse than its input)" : ""));
-  findings.push_back("PSNR gained over the noisy input: " + join(gains, ", ") + ".");
+  const std::string probe = "linear probe", knn = std::to_string(r.knn_k) + "-NN";
+  // The unfavourable findings first, each only where it applies.
+  add(headline, worse_than_input(r, at));
+  add(headline, training_lowered(r, probe, &ClassifierScores::probe_accuracy));
+  add(headline, training_lowered(r, knn, &ClassifierScores::knn_accuracy));
+
+  add(headline, winner_sentence(r.models, "test PSNR" + at, [](const ModelComparison& m) { return m.test.psnr; },
+                                format_db, " dB", 2) +
+                    "; the noisy input scores " + format_db(r.noisy_test.psnr) + ".");
+  add(headline, better_than_input(r));
   const auto by_psnr = ranking(r.models, [](const ModelComparison& m) { return m.test.psnr; }, true);
   const auto by_ssim = ranking(r.models, [](const ModelComparison& m) { return m.test.ssim; }, true);
-  findings.push_back(winner_sentence(r.models, "test SSIM", [](const ModelComparison& m) { return m.test.ssim; },
-                                     [](double v) { return fixed(v, 4); }, "", 4) +
-                     "; the noisy input scores " + fixed(r.noisy_test.ssim, 4) +
-                     (by_ssim[0] == by_psnr[0] ? "." : ": SSIM and PSNR disagree on the best model."));
+  add(headline, winner_sentence(r.models, "test SSIM", [](const ModelComparison& m) { return m.test.ssim; },
+                                [](double v) { return fixed(v, 4); }, "", 4) +
+                    "; the noisy input scores " + fixed(r.noisy_test.ssim, 4) +
+                    (by_ssim[0] == by_psnr[0] ? "." : ": SSIM and PSNR disagree on the best model."));
+  add(headline, control_finding(r, probe, &ClassifierScores::probe_accuracy));
+  add(headline, control_finding(r, knn, &ClassifierScores::knn_accuracy));
+
+  add(findings.costs, cost_finding(r));
+  add(findings.costs, speed_finding(r));
   if (!r.sigmas.empty()) {
-    findings.push_back(sweep_winners(r));
-    findings.push_back(sweep_against_input(r));
-    if (r.sigmas.back() > r.noise_std) findings.push_back(sweep_degradation(r));
+    add(findings.noise, sweep_winners(r));
+    add(findings.noise, sweep_against_input(r));
+    if (r.sigmas.back() > r.noise_std) add(findings.noise, sweep_degradation(r));
   }
-  findings.push_back(classifier_finding(r, "Linear probe", &ClassifierScores::probe_accuracy));
-  findings.push_back(classifier_finding(r, std::to_string(r.knn_k) + "-NN", &ClassifierScores::knn_accuracy));
-  findings.push_back(per_class_finding(r));
-  findings.push_back(cost_finding(r));
-  if (const std::string speed = speed_finding(r); !speed.empty()) findings.push_back(speed);
+  add(findings.digits, per_class_finding(r));
   return findings;
 }
 

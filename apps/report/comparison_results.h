@@ -23,6 +23,8 @@ struct ModelComparison {
   double forward_flops_per_image = 0;
   int64_t code_size = 0;             // numbers in the encoder's code
   std::vector<EpochResult> history;  // every epoch trained, including any before a checkpoint
+  std::vector<StepLoss> steps;       // the losses logged while training here (--log-every)
+  int64_t steps_per_epoch = 0;
   double train_seconds = kNotMeasured;          // over `history`
   double images_per_second = kNotMeasured;
   double peak_host_bytes = kNotMeasured;        // while training here
@@ -31,6 +33,9 @@ struct ModelComparison {
   std::vector<QualitySummary> sweep;            // one per ComparisonResults::sigmas
   std::vector<double> class_mse;                // test MSE per digit 0..9
   ClassifierScores classifiers;                 // on the code
+  // The same classifiers on the code of the same architecture untrained: its initial weights
+  // from ComparisonResults::init_seed, the control that says what the training added.
+  ClassifierScores untrained;
 };
 
 struct ComparisonResults {
@@ -49,9 +54,12 @@ struct ComparisonResults {
   int64_t probe_train_count = 0;
   int knn_k = kDefaultNeighbours;
   ClassifierScores pixels;
+  uint64_t init_seed = 0;               // of the untrained controls' weights
   std::vector<ModelComparison> models;  // linear, mlp, conv
   DigitSamples samples;                 // at the training noise; outputs in the order of `models`
   std::vector<uint8_t> sample_labels;
+  // What each stage of the command took, in the order it ran: ("train conv", 41.2), ...
+  std::vector<std::pair<std::string, double>> stage_seconds;
 };
 
 }  // namespace dae

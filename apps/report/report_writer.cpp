@@ -1,5 +1,6 @@
 #include "apps/report/report_writer.h"
 
+#include <cctype>
 #include <sstream>
 
 #include "apps/report/output_dir.h"
@@ -51,6 +52,20 @@ std::string html_inline(const std::string& text) {
                        [](const std::string& code) { return "<code>" + html_escape(code) + "</code>"; });
 }
 
+// A heading's id, so that a section can be linked to: "Time per stage" -> "time-per-stage".
+std::string anchor(const std::string& heading) {
+  std::string id;
+  for (char c : heading) {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      id += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else if (!id.empty() && id.back() != '-') {
+      id += '-';
+    }
+  }
+  while (!id.empty() && id.back() == '-') id.pop_back();
+  return id;
+}
+
 bool right_aligned(const ReportTable& table, size_t column) {
   if (table.right_aligned.empty()) return column > 0;
   return column < table.right_aligned.size() && table.right_aligned[column];
@@ -61,10 +76,11 @@ constexpr const char* kStyle =
     "padding:0 1rem;color:#222;line-height:1.45}"
     "table{border-collapse:collapse;margin:1rem 0}"
     "th,td{border:1px solid #ccc;padding:.3rem .6rem}th{background:#f3f3f3}"
-    "td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}"
+    "td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}td.num{white-space:nowrap}"
     "code,pre{font-family:ui-monospace,monospace;background:#f6f6f6}"
-    "pre{padding:.6rem;overflow-x:auto}"
-    "figure{margin:1rem 0}img{max-width:100%;height:auto}figcaption{color:#555}";
+    "pre{padding:.6rem;white-space:pre-wrap;overflow-wrap:anywhere}"
+    "figure{margin:1.2rem 0}figure svg,figure img{display:block;max-width:100%;height:auto}"
+    "img.pixels{image-rendering:pixelated}figcaption{color:#555;margin-top:.3rem}";
 
 }  // namespace
 
@@ -90,11 +106,8 @@ Report& Report::table(const ReportTable& table) {
   return add({Kind::Table, {}, {}, table, {}, {}});
 }
 
-Report& Report::figure(const std::string& file, const std::string& caption, const Canvas& canvas) {
-  Block block{Kind::Figure, caption, {}, {}, file, encode_png(canvas)};
-  block.width = canvas.width();
-  block.height = canvas.height();
-  return add(std::move(block));
+Report& Report::figure(const std::string& name, const std::string& caption, const Picture& picture) {
+  return add({Kind::Figure, caption, {}, {}, name, std::make_shared<const Picture>(picture)});
 }
 
 std::string Report::markdown() const {
@@ -122,7 +135,7 @@ std::string Report::markdown() const {
         break;
       }
       case Kind::Figure:
-        out << "![" << markdown_text(b.text) << "](" << b.file << ")\n\n*" << markdown_inline(b.text) << "*\n";
+        out << "![" << markdown_text(b.text) << "](" << b.name << ".png)\n\n*" << markdown_inline(b.text) << "*\n";
         break;
       case Kind::Preformatted: out << "```\n" << b.text << "\n```\n"; break;
     }
@@ -136,7 +149,7 @@ std::string Report::html() const {
       << "</title>\n<style>" << kStyle << "</style>\n</head>\n<body>\n<h1>" << html_inline(title_) << "</h1>\n";
   for (const Block& b : blocks_) {
     switch (b.kind) {
-      case Kind::Heading: out << "<h2>" << html_inline(b.text) << "</h2>\n"; break;
+      case Kind::Heading: out << "<h2 id=\"" << anchor(b.text) << "\">" << html_inline(b.text) << "</h2>\n"; break;
       case Kind::Subheading: out << "<h3>" << html_inline(b.text) << "</h3>\n"; break;
       case Kind::Paragraph: out << "<p>" << html_inline(b.text) << "</p>\n"; break;
       case Kind::Bullets:
@@ -160,11 +173,19 @@ std::string Report::html() const {
         out << "</tbody>\n</table>\n";
         break;
       }
-      case Kind::Figure:
-        out << "<figure><img src=\"data:image/png;base64," << base64_encode(b.png) << "\" alt=\""
-            << html_escape(b.text) << "\" width=\"" << b.width << "\" height=\"" << b.height << "\">"
-            << "<figcaption>" << html_inline(b.text) << "</figcaption></figure>\n";
+      case Kind::Figure: {
+        const Picture& picture = *b.picture;
+        out << "<figure id=\"" << html_escape(b.name) << "\">";
+        if (picture.holds_pixels()) {
+          out << "<img class=\"pixels\" src=\"data:image/png;base64," << base64_encode(picture.png()) << "\" alt=\""
+              << html_escape(b.text) << "\" width=\"" << picture.width() << "\" height=\"" << picture.height() << "\">";
+        } else {
+          out << "<div role=\"img\" aria-label=\"" << html_escape(b.text) << "\">" << picture.inline_svg(b.name + "-")
+              << "</div>";
+        }
+        out << "<figcaption>" << html_inline(b.text) << "</figcaption></figure>\n";
         break;
+      }
       case Kind::Preformatted: out << "<pre><code>" << html_escape(b.text) << "</code></pre>\n"; break;
     }
   }
@@ -174,8 +195,11 @@ std::string Report::html() const {
 
 void Report::write(const std::string& dir) const {
   prepare_output_dir(dir);
-  for (const Block& b : blocks_)
-    if (b.kind == Kind::Figure) write_file_atomically(dir + "/" + b.file, b.png.data(), b.png.size());
+  for (const Block& b : blocks_) {
+    if (b.kind != Kind::Figure) continue;
+    write_png(dir + "/" + b.name + ".png", *b.picture);
+    if (!b.picture->holds_pixels()) write_svg(dir + "/" + b.name + ".svg", *b.picture);
+  }
   write_file_atomically(dir + "/report.md", markdown());
   write_file_atomically(dir + "/report.html", html());
 }

@@ -1,16 +1,18 @@
 // A report built as a list of blocks (headings, paragraphs, bullet lists, tables, figures,
 // preformatted text) and written twice from the same blocks:
 //   report.md    GitHub-flavoured Markdown; each figure a PNG file beside it
-//   report.html  one self-contained page: the same PNGs inline as base64 data URIs, a little CSS
+//   report.html  one self-contained page: each chart inline as SVG (crisp at any zoom), each
+//                picture of pixels (digit grids) inline as its PNG, drawn without smoothing
 // Text is plain: each writer escapes what its format needs. The one markup is `backticks`,
 // which mark code (a command, a file name) in both.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
-#include "apps/drawing/canvas.h"
+#include "apps/drawing/picture.h"
 
 namespace dae {
 
@@ -31,14 +33,15 @@ class Report {
   Report& bullets(const std::vector<std::string>& items);
   // Throws when a row's length differs from the header's.
   Report& table(const ReportTable& table);
-  // `file` is the PNG's name beside report.md, e.g. "loss.png"; the caption is also the alt text.
-  Report& figure(const std::string& file, const std::string& caption, const Canvas& canvas);
+  // `name` names the files beside report.md, e.g. "loss": loss.png, and loss.svg for a
+  // picture that holds no pixels (a chart). The caption is also the figure's accessible name.
+  Report& figure(const std::string& name, const std::string& caption, const Picture& picture);
   Report& preformatted(const std::string& text);
 
   std::string markdown() const;
   std::string html() const;
-  // Writes report.md, report.html and each figure's PNG into `dir` (created when missing),
-  // each file atomically.
+  // Writes report.md, report.html and each figure's PNG (and SVG) into `dir` (created when
+  // missing), each file atomically.
   void write(const std::string& dir) const;
 
  private:
@@ -48,9 +51,8 @@ class Report {
     std::string text;                // heading, paragraph, preformatted text; a figure's caption
     std::vector<std::string> items;  // bullets
     ReportTable table;
-    std::string file;                // figure
-    std::vector<uint8_t> png;
-    int width = 0, height = 0;
+    std::string name;                // figure
+    std::shared_ptr<const Picture> picture;
   };
   Report& add(Block block);
 

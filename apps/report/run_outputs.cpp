@@ -7,10 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "apps/data/mnist.h"
-#include "apps/drawing/canvas.h"
 #include "apps/drawing/digit_grid.h"
-#include "apps/drawing/line_chart.h"
 #include "apps/report/loss_curves.h"
+#include "apps/report/text_format.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 
@@ -55,28 +54,28 @@ void write_reconstructions_png(const std::string& path, TrainingRun& run) {
   constexpr int64_t kDigits = 10, kPixels = kMnistPixels;
   const TrainingRun::Samples train = run.reconstruct(false, kDigits);
   const TrainingRun::Samples test = run.reconstruct(true, kDigits);
-  auto row = [&](const std::string& label, const std::vector<float>& images) {
-    DigitRow r{label, {}};
+  auto row = [&](const std::string& label, const std::vector<float>& images, bool starts_group = false) {
+    DigitRow r{label, {}, starts_group};
     for (int64_t i = 0; i * kPixels < static_cast<int64_t>(images.size()); ++i)
       r.images.push_back(images.data() + i * kPixels);
     return r;
   };
   const std::vector<DigitRow> rows = {
-      row("train: noisy input", train.noisy), row("train: output", train.output),
-      row("train: clean", train.clean),       row("test: noisy input", test.noisy),
-      row("test: output", test.output),       row("test: clean", test.clean)};
-  const std::string title = run.config().model + " autoencoder after epoch " +
-                            std::to_string(run.epochs_done()) + " (noise std " +
-                            std::to_string(run.config().noise_std).substr(0, 4) + ")";
+      row("train: clean", train.clean),          row("train: noisy input", train.noisy),
+      row("train: output", train.output),        row("test: clean", test.clean, true),
+      row("test: noisy input", test.noisy),      row("test: output", test.output)};
+  const std::string title = run.config().model + " autoencoder after epoch " + std::to_string(run.epochs_done()) +
+                            ", noise std " + format_number(run.config().noise_std);
   write_png(path, draw_digit_grid(rows, 3, title));
 }
 
-void write_loss_png(const std::string& path, const std::string& model,
-                    const std::vector<EpochResult>& history) {
-  Series train{"train loss (mean over the epoch)", {}, {}, series_color(0)};
-  Series test{"test loss (noisy input vs clean)", {}, {}, series_color(1)};
-  add_loss_points(history, train, test);
-  write_png(path, draw_line_chart({train, test}, loss_chart_options(model + " autoencoder: MSE by epoch")));
+void write_loss_png(const std::string& path, const TrainingRun& run, const std::vector<StepLoss>& logged) {
+  const TrainingConfig& config = run.config();
+  // The noisy input's MSE against the clean image is std^2 in expectation (the noise is
+  // unclipped Gaussian); the comparison report draws the value it measured instead.
+  const double noisy_input_mse = static_cast<double>(config.noise_std) * config.noise_std;
+  const LossCurves curves{config.model, run.history(), logged, run.steps_per_epoch()};
+  write_png(path, draw_loss_chart({curves}, noisy_input_mse, config.model + " autoencoder: MSE by epoch"));
 }
 
 }  // namespace dae

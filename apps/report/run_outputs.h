@@ -2,8 +2,9 @@
 //   epochs.csv                  one row per epoch (epoch, train_loss, first_batch_loss,
 //                               test_loss, test_psnr, seconds, images_per_s)
 //   steps.csv                   epoch, step, loss every --log-every steps
-//   <model>-reconstructions.png noisy input / output / clean of 10 training and 10 test digits
-//   <model>-loss.png            train and test loss by epoch
+//   <model>-reconstructions.png clean / noisy input / output of 10 training and 10 test digits
+//   <model>-loss.png            train and test loss by epoch, and the logged steps' losses
+//                               (apps/report/loss_curves.h draws it as the comparison does)
 //   metrics.json                what an evaluation-only run measured (write_metrics_json)
 // Every file is written whole and atomically (core/atomic_file.h), so a run stopped at any
 // moment leaves the previous complete version.
@@ -29,7 +30,7 @@ struct EvaluationRecord {
 };
 void write_metrics_json(const std::string& path, const EvaluationRecord& record);
 
-void write_loss_png(const std::string& path, const std::string& model,
-                    const std::vector<EpochResult>& history);
+// `logged`: the steps logged this session (--log-every), as steps.csv holds them; may be empty.
+void write_loss_png(const std::string& path, const TrainingRun& run, const std::vector<StepLoss>& logged);
 
 }  // namespace dae

@@ -51,6 +51,23 @@ std::string format_db(double psnr) { return fixed(psnr, 2) + " dB"; }
 
 std::string format_bytes(double bytes) { return fixed(bytes / (1024.0 * 1024.0), 1) + " MiB"; }
 
+std::string wrap_command(const std::string& command, size_t width) {
+  std::vector<std::string> lines = {""};
+  for (size_t at = 0; at < command.size();) {
+    const size_t option = command.find(" --", at + 1);
+    const size_t next = option == std::string::npos ? command.size() : option;
+    const std::string piece = command.substr(at, next - at);  // the program, or " --option value"
+    // + 2: the " \\" that ends every line but the last.
+    if (!lines.back().empty() && lines.back().size() + piece.size() + 2 > width) {
+      lines.push_back("  " + piece.substr(1));
+    } else {
+      lines.back() += piece;
+    }
+    at = next;
+  }
+  return join(lines, " \\\n");
+}
+
 std::string join(const std::vector<std::string>& parts, const std::string& separator) {
   std::string out;
   for (size_t i = 0; i < parts.size(); ++i) out += (i ? separator : "") + parts[i];

@@ -24,6 +24,9 @@ std::string format_mse(double mse);
 std::string format_db(double psnr);
 // A size in MiB with one decimal: "812.3 MiB".
 std::string format_bytes(double bytes);
+// A shell command broken before its options (" --") into lines of at most `width` characters
+// where it can be, each but the last ending in " \\": the same command, pasted into a shell.
+std::string wrap_command(const std::string& command, size_t width);
 // The parts with `separator` between them.
 std::string join(const std::vector<std::string>& parts, const std::string& separator);
 
