@@ -221,16 +221,25 @@ stage_deps() {
       echo "relinked $link -> $prefix$target"
     fi
   done < <(find "$prefix" -type l)
-  # libopenblas needs libgfortran.so.5 (which needs libquadmath.so.0); the linker and the
-  # loader look for those in LD_LIBRARY_PATH. Only the ones the system lacks go there.
-  for lib in libgfortran.so.5 libquadmath.so.0; do
-    if system_has_lib "$lib"; then
-      echo "$lib: the system's"
+  # The libraries the build's libraries load (libopenblas: libgfortran.so.5, libquadmath.so.0;
+  # cairo: pixman, fontconfig, freetype, png, X11 and xcb); the linker and the loader look for
+  # them in LD_LIBRARY_PATH. Only the ones the system lacks go there.
+  local soname
+  for lib in "$prefix"/usr/lib/x86_64-linux-gnu/lib*.so.[0-9]*; do
+    soname=$(basename "$lib")
+    [[ "$soname" =~ ^lib[^.]+(\.[^.0-9][^.]*)*\.so\.[0-9]+$ ]] || continue  # the soname link, not its versioned file
+    if system_has_lib "$soname"; then
+      echo "$soname: the system's"
     else
-      ln -sfn "$prefix/usr/lib/x86_64-linux-gnu/$lib" "$prefix/compat/$lib"
-      echo "$lib: from $prefix (the system has none)"
+      ln -sfn "$lib" "$prefix/compat/$soname"
+      echo "$soname: from $prefix (the system has none)"
     fi
   done
+  # cairo finds DejaVu Sans through fontconfig: the prefix's fonts, then the system's.
+  cat >"$prefix/fonts.conf" <<FONTS
+<?xml version="1.0"?>
+<fontconfig><dir>$prefix/usr/share/fonts</dir><include ignore_missing="yes">/etc/fonts/fonts.conf</include><cachedir>$prefix/fontcache</cachedir></fontconfig>
+FONTS
   local ld_path="$prefix/compat:$prefix/usr/lib/x86_64-linux-gnu/openblas-pthread"
 
   local nvcc cudnn_root="" cublas_root="" cudnn_from cublas_from
@@ -277,18 +286,19 @@ stage_deps() {
   echo "cuDNN: ${cudnn_from:-not found in the toolkit or the pip packages; CMake searches the system}"
   echo "cuBLAS: ${cublas_from:-not found in the toolkit or the pip packages; CMake searches the system}"
 
-  local mnist=$deps/mnist tests_mnist=$root/../shared/datasets/mnist
+  local mnist=$deps/mnist tests_mnist=$root/data/mnist
   [[ -f "$mnist/t10k-labels-idx1-ubyte.gz" ]] || mnist=$root/data/mnist
-  # The MNIST tests read ../shared/datasets/mnist beside the checkout, as on CI.
+  # The [dataset] tests read data/mnist, as scripts/fetch_mnist.sh fills it (the reader takes .gz).
   if [[ ! -e "$tests_mnist" && -d "$deps/mnist" ]]; then
     mkdir -p "$(dirname "$tests_mnist")" && ln -sfn "$deps/mnist" "$tests_mnist" &&
-      echo "linked $tests_mnist -> $deps/mnist" || echo "could not link $tests_mnist (MNIST tests will skip)"
+      echo "linked $tests_mnist -> $deps/mnist" || echo "could not link $tests_mnist ([dataset] tests will skip)"
   fi
 
   {
     printf 'nvcc=%q\ncuda_home=%q\ncudnn_root=%q\ncublas_root=%q\nmnist=%q\n' \
       "$nvcc" "$cuda_home" "$cudnn_root" "$cublas_root" "$mnist"
     printf 'export LD_LIBRARY_PATH=%q\n' "$ld_path${original_ld_path:+:$original_ld_path}"
+    printf 'export FONTCONFIG_FILE=%q\n' "$prefix/fonts.conf"
   } >"$state/paths.sh"
   cat "$state/paths.sh"
   detail "${#debs[@]} packages into $prefix; cuDNN ${cudnn_from:-?}; cuBLAS ${cublas_from:-?}; MNIST $mnist"

@@ -16,8 +16,13 @@ deps="$root/.gpu-deps"
 # The pthread OpenBLAS with its runtime needs (libgfortran5 needs libquadmath0), the
 # header-only libraries, and zlib's headers with the library their libz.so link points to.
 # libopenblas-dev itself is only a meta package (update-alternatives links), so it is left out.
+# cairo (the pictures) with the shared libraries it loads, and the DejaVu fonts it draws
+# text in; the C library and the compiler's runtime are the GPU machine's own.
 packages=(libopenblas-pthread-dev libopenblas0-pthread libgfortran5 libquadmath0
-          catch2 nlohmann-json3-dev libstb-dev zlib1g-dev zlib1g)
+          catch2 nlohmann-json3-dev libstb-dev zlib1g-dev zlib1g
+          libcairo2-dev libcairo2 libpixman-1-0 libfontconfig1 fontconfig-config libfreetype6 libpng16-16
+          libbrotli1 libexpat1 libx11-6 libx11-data libxau6 libxdmcp6 libbsd0 libmd0 libxcb1 libxcb-render0
+          libxcb-shm0 libxext6 libxrender1 fonts-dejavu-core)
 mnist_files=(train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte)
 
 say() { echo "gpu_prepare: $*"; }
