@@ -1,4 +1,4 @@
-// Tests of core/safetensors and core/atomic_file: round trips, the exact bytes of tiny files
+// Tests of core/safetensors: round trips, the exact bytes of tiny files
 // (so the format is the standard one, not merely self-consistent), one broken file per rule
 // the reader enforces (each must throw a dae::Error naming the file and the problem), and
 // damaged copies of a good file that must never crash the reader (run these under ASan).
@@ -8,20 +8,17 @@
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/safetensors.h"
 #include "tests/test_support.h"
 
 namespace st = dae::safetensors;
-namespace fs = std::filesystem;
 using Catch::Contains;
 using dae::test::TempDir;
 
@@ -367,30 +364,4 @@ TEST_CASE("safetensors entries check their dtype and shape", "[safetensors]") {
                       Contains("tensor 'w': holds 4 bytes but shape [2] of F32 needs 8"));
   REQUIRE_THROWS_WITH(st::serialize({{"__metadata__", st::make_f32({2}, two)}}),
                       Contains("reserved"));
-}
-
-TEST_CASE("write_file_atomically replaces the file and leaves no temp file", "[safetensors]") {
-  TempDir dir;
-  const std::string path = dir.file("losses.csv");
-  dae::write_file_atomically(path, "step,loss\n");
-  dae::write_file_atomically(path, "step,loss\n1,0.5\n");
-  const std::vector<uint8_t> bytes = read_bytes(path);
-  CHECK(std::string(bytes.begin(), bytes.end()) == "step,loss\n1,0.5\n");
-  CHECK(dir.names() == std::vector<std::string>{"losses.csv"});
-}
-
-TEST_CASE("write_file_atomically reports failures with the path", "[safetensors]") {
-  TempDir dir;
-  SECTION("into a directory that does not exist") {
-    const std::string path = dir.file("no_such_dir/conv.safetensors");
-    REQUIRE_THROWS_AS(dae::write_file_atomically(path, "x"), dae::Error);
-    REQUIRE_THROWS_WITH(dae::write_file_atomically(path, "x"),
-                        Contains("cannot write " + path + ": No such file or directory"));
-  }
-  SECTION("over a directory: the rename fails and the temp file is removed") {
-    fs::create_directory(dir.file("taken"));
-    REQUIRE_THROWS_WITH(dae::write_file_atomically(dir.file("taken"), "x"),
-                        Contains("cannot write " + (dir.file("taken"))));
-    CHECK(dir.names() == std::vector<std::string>{"taken"});
-  }
 }
