@@ -143,6 +143,9 @@ TEST_CASE("MNIST reader rejects broken files, saying what is wrong", "[mnist]") 
     REQUIRE_ERROR(load(dir, idx(0x803, {0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF}, {}), good_labels),
                   images, "overflow");
   }
+  SECTION("no images") {
+    REQUIRE_ERROR(load(dir, image_file(0), label_file({})), images, "holds no images");
+  }
   SECTION("images that are not 28x28") {
     REQUIRE_ERROR(load(dir, image_file(3, 32, 32), good_labels), images,
                   "images are 32x32, expected 28x28");
@@ -175,6 +178,14 @@ TEST_CASE("MNIST reader rejects broken files, saying what is wrong", "[mnist]") 
     REQUIRE_ERROR(dae::load_mnist(dir.path()), "train-images-idx3-ubyte not found",
                   "train-images-idx3-ubyte and", "train-images-idx3-ubyte.gz",
                   "run scripts/fetch_mnist.sh or pass --data DIR");
+  }
+  SECTION("a data directory that cannot be looked into") {
+    const std::string too_long = dir.file(std::string(300, 'd'));
+    REQUIRE_ERROR(dae::load_mnist(too_long), "cannot look for MNIST file " + too_long,
+                  "File name too long");
+  }
+  SECTION("an empty data directory name") {
+    REQUIRE_ERROR(dae::load_mnist(""), "no MNIST directory given");
   }
 }
 
