@@ -130,12 +130,14 @@ std::vector<uint8_t> read_file_maybe_gzip(const std::string& path) {
   DAE_CHECK(file, "cannot open " << path << ": " << std::strerror(open_error) << "; "
                                  << kFetchHint);
   // Decompressed a chunk at a time and never past the cap (plus the one byte that shows the
-  // file is larger), so a gzip bomb costs at most the cap, whatever it would expand to.
-  constexpr size_t kChunk = size_t{1} << 20;
+  // file is larger), so a gzip bomb costs at most the cap, whatever it would expand to. Each
+  // chunk is as large as what was read so far: a small file costs a small buffer, a large one
+  // a few dozen reads.
+  constexpr size_t kFirstChunk = size_t{1} << 16;
   std::vector<uint8_t> bytes;
   for (;;) {
     const size_t used = bytes.size();
-    const size_t wanted = std::min(kChunk, kMaxFileBytes + 1 - used);
+    const size_t wanted = std::min(std::max(kFirstChunk, used), kMaxFileBytes + 1 - used);
     bytes.resize(used + wanted);
     const int got = gzread(file.get(), bytes.data() + used, static_cast<unsigned>(wanted));
     int code = Z_OK;
