@@ -35,8 +35,10 @@ for target in "${targets[@]}"; do
   mkdir -p "$build/corpus/$target"
   log="$build/fuzz_$target.log"
   echo "fuzz: $target for ${seconds}s (log: $log)"
+  dictionary=()
+  [[ -f "$root/tests/fuzz/$target.dict" ]] && dictionary=(-dict="$root/tests/fuzz/$target.dict")
   if "$build/tests/fuzz/fuzz_$target" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 \
-       -print_final_stats=1 -artifact_prefix="$build/crashes/$target-" \
+       -print_final_stats=1 -artifact_prefix="$build/crashes/$target-" "${dictionary[@]}" \
        "$build/corpus/$target" "$build/seeds/$target" >"$log" 2>&1; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     coverage=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1)

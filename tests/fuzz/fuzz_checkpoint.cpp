@@ -9,10 +9,14 @@
 // patch is a few kilobytes of exactly that. (The bytes of the format: fuzz_safetensors.)
 //
 // Properties: the load refuses the patched file with an error naming it, or the loaded run
-// trains an epoch (one step, then the test set; it may stop only with a dae::Error, such as
-// divergence) and saves a checkpoint that loads into a fresh run with the same state.
+// holds counters that are not negative and finite values (weights, buffers, Adam's moments,
+// the history), trains an epoch (one step, then the test set; it may stop only with a
+// dae::Error, such as divergence) and saves a checkpoint that loads into a fresh run with the
+// same state.
 #include <stdlib.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <sstream>
@@ -75,6 +79,30 @@ std::vector<uint8_t> patched(dae::fuzz::Checkpoint checkpoint, const st::Dict& t
   return st::serialize(checkpoint.tensors, checkpoint.metadata);
 }
 
+bool all_finite(const std::vector<float>& values) {
+  return std::all_of(values.begin(), values.end(), [](float v) { return std::isfinite(v); });
+}
+
+// What a loaded run must hold, whatever the file said: counters that are not negative, and
+// finite weights, buffers, optimizer moments and history.
+void require_sane(dae::TrainingRun& run) {
+  require(run.epochs_done() >= 0 && run.optimizer().step_count() >= 0,
+          "a loaded run's counters are not negative",
+          "epochs " + std::to_string(run.epochs_done()) + ", Adam step " +
+              std::to_string(run.optimizer().step_count()));
+  for (const auto& [name, entry] : run.model().state_dict())
+    if (entry.dtype == st::DType::F32)
+      require(all_finite(st::to_f32(entry, name)), "a loaded model is finite", name);
+  for (size_t i = 0; i < run.model().parameters().size(); ++i)
+    require(all_finite(run.optimizer().exp_avg(i).to_vector()) &&
+                all_finite(run.optimizer().exp_avg_sq(i).to_vector()),
+            "loaded Adam moments are finite", "parameter " + std::to_string(i));
+  for (const dae::EpochResult& r : run.history())
+    require(r.epoch >= 1 && all_finite({float(r.train_loss), float(r.first_batch_loss), float(r.test_loss),
+                                        float(r.test_psnr), float(r.seconds), float(r.images_per_second)}),
+            "a loaded history is finite, epochs counted from 1", "epoch " + std::to_string(r.epoch));
+}
+
 bool same_state(dae::TrainingRun& a, dae::TrainingRun& b) {
   const st::Dict x = a.model().state_dict(), y = b.model().state_dict();
   if (x.size() != y.size()) return false;
@@ -108,6 +136,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     dae::fuzz::require_names(e.what(), path);
     return 0;
   }
+  require_sane(*run);
   try {
     run->train_epoch();
   } catch (const dae::Error&) {
