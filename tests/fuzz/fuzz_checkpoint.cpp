@@ -10,9 +10,9 @@
 //
 // Properties: the load refuses the patched file with an error naming it, or the loaded run
 // holds counters that are not negative and finite values (weights, buffers, Adam's moments,
-// the history), trains an epoch (one step, then the test set; it may stop only with a
-// dae::Error, such as divergence) and saves a checkpoint that loads into a fresh run with the
-// same state.
+// second moments not negative, the history), trains an epoch (one step, then the test set;
+// it may stop only with a dae::Error, such as divergence) and saves a checkpoint that loads
+// into a fresh run with the same state.
 #include <stdlib.h>
 
 #include <algorithm>
@@ -83,8 +83,7 @@ bool all_finite(const std::vector<float>& values) {
   return std::all_of(values.begin(), values.end(), [](float v) { return std::isfinite(v); });
 }
 
-// What a loaded run must hold, whatever the file said: counters that are not negative, and
-// finite weights, buffers, optimizer moments and history.
+// What a loaded run must hold, whatever the file said (the properties above).
 void require_sane(dae::TrainingRun& run) {
   require(run.epochs_done() >= 0 && run.optimizer().step_count() >= 0,
           "a loaded run's counters are not negative",
@@ -93,10 +92,15 @@ void require_sane(dae::TrainingRun& run) {
   for (const auto& [name, entry] : run.model().state_dict())
     if (entry.dtype == st::DType::F32)
       require(all_finite(st::to_f32(entry, name)), "a loaded model is finite", name);
-  for (size_t i = 0; i < run.model().parameters().size(); ++i)
-    require(all_finite(run.optimizer().exp_avg(i).to_vector()) &&
-                all_finite(run.optimizer().exp_avg_sq(i).to_vector()),
-            "loaded Adam moments are finite", "parameter " + std::to_string(i));
+  // A second moment is a mean of squares: a negative one is finite, but its square root in
+  // the next Adam step turns the weights into NaN.
+  for (size_t i = 0; i < run.model().parameters().size(); ++i) {
+    const std::vector<float> squares = run.optimizer().exp_avg_sq(i).to_vector();
+    require(all_finite(run.optimizer().exp_avg(i).to_vector()) && all_finite(squares) &&
+                std::all_of(squares.begin(), squares.end(), [](float v) { return v >= 0; }),
+            "loaded Adam moments are finite, second moments not negative",
+            "parameter " + std::to_string(i));
+  }
   for (const dae::EpochResult& r : run.history())
     require(r.epoch >= 1 && all_finite({float(r.train_loss), float(r.first_batch_loss), float(r.test_loss),
                                         float(r.test_psnr), float(r.seconds), float(r.images_per_second)}),
