@@ -45,18 +45,22 @@ void safetensors_seeds(const std::string& dir) {
                             {{"format", "pt"}, {"epoch", "3"}}));
 }
 
-// Patches for the checkpoint target (see fuzz_checkpoint.cpp): for each model, the small
-// entries of its checkpoint (counters, generator state, biases) and the metadata; and one that
-// names the model and removes a counter.
+// Patches for the checkpoint target (see fuzz_checkpoint.cpp), for each model: the small
+// entries of its checkpoint (counters, generator state, biases) and the metadata; the I64
+// entries alone (the counters, where a mutation of 8 bytes is one of a few hundred rather than
+// of thousands); and one that names the model and removes a counter.
 void checkpoint_seeds(const std::string& dir) {
   constexpr size_t kMostBytes = 4096;  // what a patch keeps of a tensor: biases, not weights
   const dae::fuzz::TinyData data;
   for (const std::string& model : dae::autoencoder_names()) {
     const dae::fuzz::Checkpoint checkpoint = dae::fuzz::tiny_checkpoint(data, model, dir + "/scratch");
-    st::Dict small;
-    for (const auto& [name, entry] : checkpoint.tensors)
+    st::Dict small, counters;
+    for (const auto& [name, entry] : checkpoint.tensors) {
       if (entry.bytes.size() <= kMostBytes) small.emplace(name, entry);
+      if (entry.dtype == st::DType::I64) counters.emplace(name, entry);
+    }
     write_bytes(dir + "/" + model, st::serialize(small, checkpoint.metadata));
+    write_bytes(dir + "/" + model + "-counters", st::serialize(counters, checkpoint.metadata));
     write_bytes(dir + "/" + model + "-remove", st::serialize({}, {{"model", model}, {"remove", "trainer.epoch"}}));
   }
   fs::remove(dir + "/scratch");
