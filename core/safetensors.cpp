@@ -3,11 +3,13 @@
 #include "core/safetensors.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <new>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -62,12 +64,16 @@ uint64_t byte_count(const std::vector<int64_t>& shape, DType dtype, const std::s
   return bytes;
 }
 
+void check_bytes_match_shape(uint64_t bytes, const std::vector<int64_t>& shape, DType dtype,
+                             const std::string& where) {
+  const uint64_t expected = byte_count(shape, dtype, where);
+  DAE_CHECK(bytes == expected, where << ": holds " << bytes << " bytes but shape "
+                                     << dims_text(shape) << " of " << dtype_name(dtype)
+                                     << " needs " << expected);
+}
+
 void check_bytes_match_shape(const Entry& entry, const std::string& where) {
-  const uint64_t expected = byte_count(entry.shape, entry.dtype, where);
-  DAE_CHECK(entry.bytes.size() == expected,
-            where << ": holds " << entry.bytes.size() << " bytes but shape "
-                  << dims_text(entry.shape) << " of " << dtype_name(entry.dtype) << " needs "
-                  << expected);
+  check_bytes_match_shape(entry.bytes.size(), entry.shape, entry.dtype, where);
 }
 
 // A JSON value from the file for an error message, cut short: it may be megabytes long.
@@ -160,19 +166,21 @@ Metadata parse_metadata(const json& value, const std::string& origin) {
 struct Span {
   uint64_t begin, end;
   const std::string* name;  // nullptr for the end-of-buffer marker
+  Entry* entry;
 };
 
 // The spec requires the tensors to tile the buffer: no byte in two tensors (one write would
 // change both) and none in no tensor (bytes nobody can see). A zero-length marker at the end
-// of the buffer makes a trailing gap show up like any other.
-void check_tiling(std::vector<Span> spans, uint64_t buffer_size, const std::string& origin) {
-  spans.push_back({buffer_size, buffer_size, nullptr});
+// of the buffer makes a trailing gap show up like any other. Sorts `spans` into buffer order.
+void check_tiling(std::vector<Span>& spans, uint64_t buffer_size, const std::string& origin) {
   std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) {
     return std::tie(a.begin, a.end) < std::tie(b.begin, b.end);
   });
   uint64_t covered = 0;  // bytes [0, covered) belong to the tensors seen so far
   const std::string* previous = nullptr;
-  for (const Span& span : spans) {
+  const Span end_marker{buffer_size, buffer_size, nullptr, nullptr};
+  for (size_t i = 0; i <= spans.size(); ++i) {
+    const Span& span = i < spans.size() ? spans[i] : end_marker;
     if (span.begin < covered)
       DAE_THROW(origin << ": tensors '" << *previous << "' and '" << *span.name
                        << "' overlap in the byte buffer");
@@ -184,26 +192,122 @@ void check_tiling(std::vector<Span> spans, uint64_t buffer_size, const std::stri
   }
 }
 
-std::vector<uint8_t> read_file(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    const int error = errno;  // saved before building the message can touch it
-    DAE_THROW("cannot open " << path << ": " << std::strerror(error));
-  }
-  std::vector<uint8_t> bytes;
-  uint8_t chunk[1 << 16];
-  for (;;) {
-    const ssize_t got = ::read(fd, chunk, sizeof chunk);
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) {
-      const int error = got < 0 ? errno : 0;
-      ::close(fd);
-      DAE_CHECK(error == 0, "cannot read " << path << ": " << std::strerror(error));
-      return bytes;
+// What the first 8 bytes claim, checked against the limit and the file's size before any
+// byte of the header is read.
+uint64_t header_length(const uint8_t* first_bytes, uint64_t file_size, const std::string& origin) {
+  DAE_CHECK(file_size >= kLengthBytes, origin << ": too short to be a safetensors file ("
+                                              << file_size
+                                              << " bytes, expected at least 8 for the header length)");
+  uint64_t length = 0;
+  std::memcpy(&length, first_bytes, kLengthBytes);
+  DAE_CHECK(length <= kMaxHeaderBytes, origin << ": header length " << length << " is over the "
+                                              << kMaxHeaderBytes
+                                              << "-byte limit (is this a safetensors file?)");
+  DAE_CHECK(length <= file_size - kLengthBytes, origin << ": header length " << length
+                                                       << " runs past the end of the file ("
+                                                       << file_size << " bytes)");
+  return length;
+}
+
+// The tensors a header describes, checked against a buffer of `buffer_size` bytes, their bytes
+// not yet read; `spans` comes back in buffer order, one per tensor.
+Dict parse_layout(const uint8_t* header_begin, const uint8_t* header_end, uint64_t buffer_size,
+                  const std::string& origin, std::vector<Span>& spans, Metadata* metadata) {
+  const json header = parse_header(header_begin, header_end, origin);
+  DAE_CHECK(header.is_object(),
+            origin << ": header must be a JSON object, found " << excerpt(header));
+  Dict tensors;
+  Metadata found_metadata;
+  for (const auto& [name, value] : header.items()) {
+    if (name == kMetadataKey) {
+      found_metadata = parse_metadata(value, origin);
+      continue;
     }
-    bytes.insert(bytes.end(), chunk, chunk + got);
+    const std::string where = origin + ": tensor '" + name + "'";
+    DAE_CHECK(value.is_object(), where << ": expected an object with dtype, shape and "
+                                          "data_offsets, found "
+                                       << excerpt(value));
+    const DType dtype = parse_dtype(field(value, "dtype", where), where);
+    std::vector<int64_t> shape = parse_shape(field(value, "shape", where), where);
+    const auto [begin, end] =
+        parse_offsets(field(value, "data_offsets", where), buffer_size, where);
+    check_bytes_match_shape(end - begin, shape, dtype, where);
+    const auto placed = tensors.emplace(name, Entry{dtype, std::move(shape), {}}).first;
+    spans.push_back({begin, end, &placed->first, &placed->second});
+  }
+  check_tiling(spans, buffer_size, origin);
+  if (metadata) *metadata = std::move(found_metadata);
+  return tensors;
+}
+
+// std::bad_alloc names neither the file nor the size: a file too large for the memory at hand
+// (or a memory limit, ulimit -v) is reported like any other problem with it.
+template <typename Read>
+auto within_memory(const std::string& origin, uint64_t size, Read read) {
+  try {
+    return read();
+  } catch (const std::bad_alloc&) {
+    DAE_THROW(origin << ": not enough memory to read it (" << size << " bytes)");
   }
 }
+
+// The file descriptor of a file being loaded, closed on every way out.
+class InputFile {
+ public:
+  explicit InputFile(const std::string& path) : path_(path) {
+    // O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused next); reads of a
+    // regular file ignore the flag.
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd_ < 0) {
+      const int error = errno;  // saved before building the message can touch it
+      DAE_THROW("cannot open " << path << ": " << std::strerror(error));
+    }
+  }
+  ~InputFile() { ::close(fd_); }
+  InputFile(const InputFile&) = delete;
+  InputFile& operator=(const InputFile&) = delete;
+
+  // Its size; only a regular file has one to check the header against (a pipe or /dev/zero
+  // could make the reader wait or read forever).
+  uint64_t regular_file_size() const {
+    struct stat status {};
+    if (::fstat(fd_, &status) != 0) {
+      const int error = errno;
+      DAE_THROW("cannot read " << path_ << ": " << std::strerror(error));
+    }
+    DAE_CHECK(S_ISREG(status.st_mode), path_ << ": not a regular file (a safetensors file is "
+                                                "expected)");
+    return static_cast<uint64_t>(status.st_size);
+  }
+
+  // Exactly `size` bytes, or an error: the file was shorter than fstat said when it changed
+  // while being read.
+  void read_exactly(uint8_t* out, uint64_t size) const {
+    while (size > 0) {
+      const ssize_t got = ::read(fd_, out, std::min<uint64_t>(size, 1u << 30));
+      if (got < 0 && errno == EINTR) continue;
+      if (got < 0) {
+        const int error = errno;
+        DAE_THROW("cannot read " << path_ << ": " << std::strerror(error));
+      }
+      DAE_CHECK(got > 0, path_ << ": the file got shorter while it was read");
+      out += got;
+      size -= static_cast<uint64_t>(got);
+    }
+  }
+
+  void expect_end() const {
+    uint8_t extra = 0;
+    ssize_t got = 0;
+    do got = ::read(fd_, &extra, 1);
+    while (got < 0 && errno == EINTR);
+    DAE_CHECK(got == 0, path_ << ": the file got longer while it was read");
+  }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+};
 
 template <typename T>
 Entry make_entry(DType dtype, const char* caller, std::vector<int64_t> shape, const T* values) {
@@ -265,46 +369,15 @@ std::vector<uint8_t> serialize(const Dict& tensors, const Metadata& metadata) {
 }
 
 Dict parse(const uint8_t* data, size_t size, const std::string& origin, Metadata* metadata) {
-  DAE_CHECK(size >= kLengthBytes, origin << ": too short to be a safetensors file (" << size
-                                         << " bytes, expected at least 8 for the header length)");
-  uint64_t header_size = 0;
-  std::memcpy(&header_size, data, kLengthBytes);
-  DAE_CHECK(header_size <= kMaxHeaderBytes, origin << ": header length " << header_size
-                                                   << " is over the " << kMaxHeaderBytes
-                                                   << "-byte limit (is this a safetensors file?)");
-  DAE_CHECK(header_size <= size - kLengthBytes, origin << ": header length " << header_size
-                                                       << " runs past the end of the file (" << size
-                                                       << " bytes)");
-  const uint8_t* buffer = data + kLengthBytes + header_size;
-  const uint64_t buffer_size = size - kLengthBytes - header_size;
-
-  const json header = parse_header(data + kLengthBytes, buffer, origin);
-  DAE_CHECK(header.is_object(),
-            origin << ": header must be a JSON object, found " << excerpt(header));
-  Dict tensors;
-  Metadata found_metadata;
-  std::vector<Span> spans;
-  for (const auto& [name, value] : header.items()) {
-    if (name == kMetadataKey) {
-      found_metadata = parse_metadata(value, origin);
-      continue;
-    }
-    const std::string where = origin + ": tensor '" + name + "'";
-    DAE_CHECK(value.is_object(), where << ": expected an object with dtype, shape and "
-                                          "data_offsets, found "
-                                       << excerpt(value));
-    Entry entry{parse_dtype(field(value, "dtype", where), where),
-                parse_shape(field(value, "shape", where), where),
-                {}};
-    const auto [begin, end] =
-        parse_offsets(field(value, "data_offsets", where), buffer_size, where);
-    entry.bytes.assign(buffer + begin, buffer + end);
-    check_bytes_match_shape(entry, where);
-    spans.push_back({begin, end, &tensors.emplace(name, std::move(entry)).first->first});
-  }
-  check_tiling(std::move(spans), buffer_size, origin);
-  if (metadata) *metadata = std::move(found_metadata);
-  return tensors;
+  return within_memory(origin, size, [&] {
+    const uint64_t header_size = header_length(data, size, origin);
+    const uint8_t* buffer = data + kLengthBytes + header_size;
+    std::vector<Span> spans;
+    Dict tensors = parse_layout(data + kLengthBytes, buffer, size - kLengthBytes - header_size,
+                                origin, spans, metadata);
+    for (const Span& span : spans) span.entry->bytes.assign(buffer + span.begin, buffer + span.end);
+    return tensors;
+  });
 }
 
 void save(const std::string& path, const Dict& tensors, const Metadata& metadata) {
@@ -312,9 +385,28 @@ void save(const std::string& path, const Dict& tensors, const Metadata& metadata
   write_file_atomically(path, file.data(), file.size());
 }
 
+// As parse, but reading the file piece by piece: the length, then the header, then (once the
+// header is checked against the file's size) each tensor straight into its entry. A file of
+// any size costs at most its header until it has shown that it is what it claims to be.
 Dict load(const std::string& path, Metadata* metadata) {
-  const std::vector<uint8_t> file = read_file(path);
-  return parse(file.data(), file.size(), path, metadata);
+  const InputFile file(path);
+  const uint64_t size = file.regular_file_size();
+  return within_memory(path, size, [&] {
+    uint8_t length_bytes[kLengthBytes] = {};
+    if (size >= kLengthBytes) file.read_exactly(length_bytes, kLengthBytes);
+    const uint64_t header_size = header_length(length_bytes, size, path);
+    std::vector<uint8_t> header(header_size);
+    file.read_exactly(header.data(), header_size);
+    std::vector<Span> spans;
+    Dict tensors = parse_layout(header.data(), header.data() + header_size,
+                                size - kLengthBytes - header_size, path, spans, metadata);
+    for (const Span& span : spans) {
+      span.entry->bytes.resize(span.end - span.begin);
+      file.read_exactly(span.entry->bytes.data(), span.end - span.begin);
+    }
+    file.expect_end();
+    return tensors;
+  });
 }
 
 Entry make_f32(std::vector<int64_t> shape, const float* values) {

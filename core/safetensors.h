@@ -47,6 +47,10 @@ Dict parse(const uint8_t* data, size_t size, const std::string& origin,
 
 // save writes through write_file_atomically, so a crash never leaves half a checkpoint.
 void save(const std::string& path, const Dict& tensors, const Metadata& metadata = {});
+// load checks as parse does, reading no more than the header until the header has been
+// checked against the file's size, so a huge or wrong file costs nothing to refuse. Only a
+// regular file is read (a pipe or a device such as /dev/zero is refused by name), and running
+// out of memory is a dae::Error naming the file, not std::bad_alloc.
 Dict load(const std::string& path, Metadata* metadata = nullptr);
 
 // Conversions between entries and host arrays. `values` holds product(shape) elements.

@@ -3,6 +3,7 @@
 # present are left alone, so the README commands and CI can call it every time.
 #   scripts/install_deps.sh          build + test dependencies, and what fetch_mnist.sh downloads with
 #   scripts/install_deps.sh --bench  also PyTorch 1.13 (python3-torch) for scripts/bench.py
+#   scripts/install_deps.sh --fuzz   also clang with libFuzzer and its OpenMP, for scripts/fuzz.sh
 set -euo pipefail
 
 packages=(g++ cmake make pkg-config git ca-certificates
@@ -13,6 +14,10 @@ packages=(g++ cmake make pkg-config git ca-certificates
 command -v npm >/dev/null || packages+=(npm)
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(python3 python3-torch python3-numpy)
+fi
+if [[ "${1:-}" == "--fuzz" ]]; then
+  # libclang-rt-dev holds libFuzzer (libclang_rt.fuzzer), which clang only recommends.
+  packages+=(clang libclang-rt-dev libomp-dev)
 fi
 
 missing=()

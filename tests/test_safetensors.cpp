@@ -1,8 +1,12 @@
-// Tests of core/safetensors and core/atomic_file: round trips, the exact bytes of tiny files
+// Tests of core/safetensors: round trips, the exact bytes of tiny files
 // (so the format is the standard one, not merely self-consistent), one broken file per rule
 // the reader enforces (each must throw a dae::Error naming the file and the problem), and
 // damaged copies of a good file that must never crash the reader (run these under ASan).
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -15,7 +19,6 @@
 #include <string>
 #include <vector>
 
-#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/safetensors.h"
 #include "tests/test_support.h"
@@ -185,6 +188,101 @@ TEST_CASE("safetensors load of a missing file names it", "[safetensors]") {
   REQUIRE_THROWS_WITH(st::load(path),
                       Contains("cannot open " + path + ": No such file or directory"));
 }
+
+// Bytes this process has read through read() and its kin so far (Linux's /proc/self/io).
+uint64_t bytes_read_so_far() {
+  std::ifstream io("/proc/self/io");
+  std::string key;
+  uint64_t value = 0;
+  while (io >> key >> value)
+    if (key == "rchar:") return value;
+  FAIL("no rchar: line in /proc/self/io");
+  return 0;
+}
+
+// A file of `size` bytes that starts with `start` and is a hole after it (no disk space).
+void write_sparse(const std::string& path, const std::vector<uint8_t>& start, uint64_t size) {
+  {
+    std::ofstream out(path, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(start.data()), std::streamsize(start.size()));
+  }
+  fs::resize_file(path, size);
+}
+
+TEST_CASE("safetensors load reads only the header of a file that does not match it",
+          "[safetensors]") {
+  // 256 MB, which a reader that takes the whole file before checking would read in full.
+  constexpr uint64_t kSize = uint64_t{256} << 20, kMostBytesRead = 64 << 10;
+  TempDir dir;
+  const std::string path = dir.file("huge.safetensors");
+  SECTION("a header that describes fewer bytes than the file holds") {
+    write_sparse(path, file_with_header("{}      ", 0), kSize);
+    const uint64_t before = bytes_read_so_far();
+    REQUIRE_ERROR(st::load(path), path, "bytes [0, 268435440) of the buffer belong to no tensor");
+    CHECK(bytes_read_so_far() - before < kMostBytesRead);
+  }
+  SECTION("a file of zeros: an empty header") {
+    write_sparse(path, {}, kSize);
+    const uint64_t before = bytes_read_so_far();
+    REQUIRE_ERROR(st::load(path), path, "header is not valid JSON");
+    CHECK(bytes_read_so_far() - before < kMostBytesRead);
+  }
+  SECTION("a header that describes more bytes than the file holds") {
+    const auto start = file_with_header(R"({"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}})", 0);
+    write_sparse(path, start, start.size() + 8);
+    REQUIRE_ERROR(st::load(path), path, "run past the end of the buffer (8 bytes)");
+  }
+}
+
+TEST_CASE("safetensors load refuses what is not a regular file", "[safetensors]") {
+  TempDir dir;
+  // A FIFO would make a reader wait for a writer, a device such as /dev/zero read forever.
+  const std::string fifo = dir.file("fifo.safetensors");
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  REQUIRE_ERROR(st::load(fifo), fifo + ": not a regular file");
+  REQUIRE_ERROR(st::load(dir.path()), dir.path() + ": not a regular file");
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+TEST_CASE("safetensors load names the file when it does not fit in memory", "[safetensors]") {
+  WARN("skipped under AddressSanitizer, which cannot run under an address-space limit");
+}
+#else
+TEST_CASE("safetensors load names the file when it does not fit in memory", "[safetensors]") {
+  // A valid 64 GB file (sparse), read in a child whose address space is capped 1 GB above
+  // what it uses now: the allocation fails as it would on a small machine.
+  TempDir dir;
+  const std::string path = dir.file("big.safetensors");
+  constexpr uint64_t kTensorBytes = uint64_t{64} << 30;
+  const std::string header = R"({"w":{"dtype":"F32","shape":[)" + std::to_string(kTensorBytes / 4) +
+                             R"(],"data_offsets":[0,)" + std::to_string(kTensorBytes) + "]}}";
+  const std::vector<uint8_t> start = file_with_header(header, 0);
+  write_sparse(path, start, start.size() + kTensorBytes);
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    std::ifstream statm("/proc/self/statm");
+    uint64_t pages = 0;
+    statm >> pages;
+    const rlim_t cap = pages * uint64_t(::sysconf(_SC_PAGESIZE)) + (uint64_t{1} << 30);
+    const rlimit limit{cap, cap};
+    if (::setrlimit(RLIMIT_AS, &limit) != 0) ::_exit(3);
+    try {
+      st::load(path);
+    } catch (const dae::Error& e) {
+      const std::string message = e.what();
+      ::_exit(message.find(path + ": not enough memory to read it") != std::string::npos ? 0 : 1);
+    } catch (...) {
+      ::_exit(2);
+    }
+    ::_exit(4);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);  // 1: another message, 2: not a dae::Error, 4: no error
+}
+#endif
 
 TEST_CASE("safetensors rejects a file shorter than the length field", "[safetensors]") {
   REQUIRE_PARSE_ERROR(std::vector<uint8_t>({1, 2, 3, 4, 5}), "too short");
@@ -367,30 +465,4 @@ TEST_CASE("safetensors entries check their dtype and shape", "[safetensors]") {
                       Contains("tensor 'w': holds 4 bytes but shape [2] of F32 needs 8"));
   REQUIRE_THROWS_WITH(st::serialize({{"__metadata__", st::make_f32({2}, two)}}),
                       Contains("reserved"));
-}
-
-TEST_CASE("write_file_atomically replaces the file and leaves no temp file", "[safetensors]") {
-  TempDir dir;
-  const std::string path = dir.file("losses.csv");
-  dae::write_file_atomically(path, "step,loss\n");
-  dae::write_file_atomically(path, "step,loss\n1,0.5\n");
-  const std::vector<uint8_t> bytes = read_bytes(path);
-  CHECK(std::string(bytes.begin(), bytes.end()) == "step,loss\n1,0.5\n");
-  CHECK(dir.names() == std::vector<std::string>{"losses.csv"});
-}
-
-TEST_CASE("write_file_atomically reports failures with the path", "[safetensors]") {
-  TempDir dir;
-  SECTION("into a directory that does not exist") {
-    const std::string path = dir.file("no_such_dir/conv.safetensors");
-    REQUIRE_THROWS_AS(dae::write_file_atomically(path, "x"), dae::Error);
-    REQUIRE_THROWS_WITH(dae::write_file_atomically(path, "x"),
-                        Contains("cannot write " + path + ": No such file or directory"));
-  }
-  SECTION("over a directory: the rename fails and the temp file is removed") {
-    fs::create_directory(dir.file("taken"));
-    REQUIRE_THROWS_WITH(dae::write_file_atomically(dir.file("taken"), "x"),
-                        Contains("cannot write " + (dir.file("taken"))));
-    CHECK(dir.names() == std::vector<std::string>{"taken"});
-  }
 }

@@ -1,12 +1,14 @@
 // MNIST reader. An IDX file (http://yann.lecun.com/exdb/mnist/) is a big-endian header, a magic
 // 0x000008NN (0x08: unsigned bytes; NN: number of dimensions) and one 32-bit size per
 // dimension, followed by exactly the product of the sizes in bytes. Nothing in the header is
-// trusted: the file is read whole (capped) and every size is checked against what was read, so
-// a corrupt header cannot make us allocate. Tested by tests/test_mnist.cpp.
+// trusted: the file is read whole (capped, also while gunzipping) and every size is checked
+// against what was read, so a corrupt header cannot make us allocate. Tested by
+// tests/test_mnist.cpp.
 #include "apps/data/mnist.h"
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -101,10 +103,20 @@ std::string read_error(gzFile file, const std::string& path) {
   return message;
 }
 
+// Whether `path` exists; a path that cannot be looked at (too long, no permission) is an error
+// naming it, not std::filesystem's own message.
+bool file_exists(const std::string& path) {
+  std::error_code error;
+  const bool exists = std::filesystem::exists(path, error);
+  DAE_CHECK(!error, "cannot look for MNIST file " << path << ": " << error.message() << "; "
+                                                  << kFetchHint);
+  return exists;
+}
+
 std::string find_idx_file(const std::string& dir, const std::string& name) {
   const std::string raw = dir + "/" + name, gz = raw + ".gz";
-  if (std::filesystem::exists(raw)) return raw;
-  if (std::filesystem::exists(gz)) return gz;
+  if (file_exists(raw)) return raw;
+  if (file_exists(gz)) return gz;
   DAE_THROW("MNIST file " << name << " not found (tried " << raw << " and " << gz << "); "
                           << kFetchHint);
 }
@@ -117,12 +129,17 @@ std::vector<uint8_t> read_file_maybe_gzip(const std::string& path) {
   const int open_error = errno;
   DAE_CHECK(file, "cannot open " << path << ": " << std::strerror(open_error) << "; "
                                  << kFetchHint);
-  constexpr unsigned kChunk = 1u << 20;
+  // Decompressed a chunk at a time and never past the cap (plus the one byte that shows the
+  // file is larger), so a gzip bomb costs at most the cap, whatever it would expand to. Each
+  // chunk is as large as what was read so far: a small file costs a small buffer, a large one
+  // a few dozen reads.
+  constexpr size_t kFirstChunk = size_t{1} << 16;
   std::vector<uint8_t> bytes;
   for (;;) {
     const size_t used = bytes.size();
-    bytes.resize(used + kChunk);
-    const int got = gzread(file.get(), bytes.data() + used, kChunk);
+    const size_t wanted = std::min(std::max(kFirstChunk, used), kMaxFileBytes + 1 - used);
+    bytes.resize(used + wanted);
+    const int got = gzread(file.get(), bytes.data() + used, static_cast<unsigned>(wanted));
     int code = Z_OK;
     gzerror(file.get(), &code);  // a truncated stream returns its data but sets Z_BUF_ERROR
     DAE_CHECK(got >= 0 && code == Z_OK, "cannot read " << read_error(file.get(), path));
@@ -139,6 +156,7 @@ MnistSplit parse_mnist_split(std::vector<uint8_t> image_file, const std::string&
   DAE_CHECK(images.dims[1] == kMnistSide && images.dims[2] == kMnistSide,
             images_origin << ": images are " << images.dims[1] << "x" << images.dims[2]
                           << ", expected " << kMnistSide << "x" << kMnistSide);
+  DAE_CHECK(images.dims[0] > 0, images_origin << ": holds no images; " << kFetchHint);
   check_file_size(image_file, images_origin, images);
   const IdxHeader labels = read_idx_header(label_file, labels_origin, kLabelsMagic, "label");
   check_file_size(label_file, labels_origin, labels);
@@ -169,6 +187,7 @@ MnistSplit load_mnist_split(const std::string& images_path, const std::string& l
 }
 
 MnistData load_mnist(const std::string& dir) {
+  DAE_CHECK(!dir.empty(), "no MNIST directory given (the path is empty); " << kFetchHint);
   const auto load = [&dir](const char* images_name, const char* labels_name) {
     const std::string images_path = find_idx_file(dir, images_name);
     return load_mnist_split(images_path, find_idx_file(dir, labels_name));
