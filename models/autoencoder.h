@@ -14,6 +14,10 @@
 
 namespace dae {
 
+// The images the networks take: 28 x 28 gray pixels, MNIST's (a flattened image is 784 numbers).
+constexpr int64_t kImageSide = 28;
+constexpr int64_t kImagePixels = kImageSide * kImageSide;
+
 class Autoencoder : public Module {
  public:
   // image_shape: how each image is viewed by the encoder: {784} or {1, 28, 28}.

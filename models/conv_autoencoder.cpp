@@ -62,7 +62,7 @@ std::shared_ptr<Autoencoder> make_conv_autoencoder(TorchCpuGenerator& g) {
   encoder->add("layer1", encoder_layer1).add("layer2", encoder_layer2);
   auto decoder = std::make_shared<Sequential>();
   decoder->add("layer1", decoder_layer1).add("layer2", decoder_layer2);
-  return std::make_shared<Autoencoder>("conv", encoder, decoder, std::vector<int64_t>{1, 28, 28});
+  return std::make_shared<Autoencoder>("conv", encoder, decoder, std::vector<int64_t>{1, kImageSide, kImageSide});
 }
 
 }  // namespace dae

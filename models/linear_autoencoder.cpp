@@ -9,9 +9,9 @@
 namespace dae {
 
 std::shared_ptr<Autoencoder> make_linear_autoencoder(TorchCpuGenerator& generator) {
-  auto encoder = std::make_shared<Linear>(784, 128, generator);
-  auto decoder = std::make_shared<Linear>(128, 784, generator);
-  return std::make_shared<Autoencoder>("linear", encoder, decoder, std::vector<int64_t>{784});
+  auto encoder = std::make_shared<Linear>(kImagePixels, 128, generator);
+  auto decoder = std::make_shared<Linear>(128, kImagePixels, generator);
+  return std::make_shared<Autoencoder>("linear", encoder, decoder, std::vector<int64_t>{kImagePixels});
 }
 
 }  // namespace dae

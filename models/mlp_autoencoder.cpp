@@ -11,14 +11,14 @@ namespace dae {
 
 std::shared_ptr<Autoencoder> make_mlp_autoencoder(TorchCpuGenerator& g) {
   auto encoder = std::make_shared<Sequential>();
-  encoder->add(std::make_shared<Linear>(784, 256, g))
+  encoder->add(std::make_shared<Linear>(kImagePixels, 256, g))
       .add(std::make_shared<ReLU>())
       .add(std::make_shared<Linear>(256, 128, g));
   auto decoder = std::make_shared<Sequential>();
   decoder->add(std::make_shared<Linear>(128, 256, g))
       .add(std::make_shared<ReLU>())
-      .add(std::make_shared<Linear>(256, 784, g));
-  return std::make_shared<Autoencoder>("mlp", encoder, decoder, std::vector<int64_t>{784});
+      .add(std::make_shared<Linear>(256, kImagePixels, g));
+  return std::make_shared<Autoencoder>("mlp", encoder, decoder, std::vector<int64_t>{kImagePixels});
 }
 
 }  // namespace dae

@@ -15,6 +15,8 @@ namespace dae {
 
 namespace {
 
+static_assert(kImageSide == kMnistSide, "the networks take MNIST's images");
+
 // Weights and shuffles come from separate generators, so that changing the shuffling or the
 // data size leaves the initial weights alone.
 constexpr uint64_t kShuffleSeedOffset = 0x5D1FF1E5EEDull;
