@@ -13,6 +13,7 @@
 #include "apps/training_run.h"
 #include "core/atomic_file.h"
 #include "core/profiler.h"
+#include "kernels/cpu_gemm.h"
 
 namespace dae {
 
@@ -46,6 +47,12 @@ double run_steps(TrainingRun& run, const Storage& order, int64_t steps) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+std::string format_fixed(double value, int decimals) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.*f", decimals, value);
+  return text;
+}
+
 void print_profile(int64_t steps, double step_seconds) {
   std::printf("  %-28s %7s %10s %9s %10s %9s %9s\n", "op", "calls", "ms/step", "share", "GFLOP/step",
               "GFLOP/s", "GB/s");
@@ -61,6 +68,50 @@ void print_profile(int64_t steps, double step_seconds) {
   }
   std::printf("  ops total %.3f ms/step of %.3f ms/step measured (the rest: autograd, allocation, gaps)\n\n",
               1e3 * total / static_cast<double>(steps), 1e3 * step_seconds);
+}
+
+// One row per (layer, pass) of the layers that name themselves (the convolutions), layers in
+// the order the forward runs them: the op's time, its FLOPs and rate, the products inside it
+// (thread-ms, rate per thread, and the rate of the same product timed alone on one thread), and
+// the thread-ms of every other pass of its CPU kernel. Markdown, for docs/benchmarks.md.
+void print_layer_profile(int64_t steps) {
+  const auto& entries = profiler::layer_stats();
+  if (entries.empty()) return;
+  std::vector<std::string> layers;
+  for (const LayerOpStats& e : entries)
+    if (std::find(layers.begin(), layers.end(), e.layer) == layers.end()) layers.push_back(e.layer);
+  const double per_step = 1.0 / static_cast<double>(steps);
+  std::printf("| layer | pass | ms | GFLOP | GFLOP/s | product ms | product GFLOP/s | alone GFLOP/s | product shape m x n x k | other passes, ms |\n");
+  std::printf("|---|---|---:|---:|---:|---:|---:|---:|---|---|\n");
+  double total = 0;
+  for (const std::string& layer : layers) {
+    std::vector<const LayerOpStats*> rows;
+    for (const LayerOpStats& e : entries)
+      if (e.layer == layer) rows.push_back(&e);
+    std::sort(rows.begin(), rows.end(), [](auto* a, auto* b) { return a->op.size() < b->op.size() || (a->op.size() == b->op.size() && a->op < b->op); });
+    for (const LayerOpStats* e : rows) {
+      const OpStats& s = e->stats;
+      total += s.seconds * per_step;
+      const auto dot = e->op.find('.');
+      const std::string pass = dot == std::string::npos ? "forward" : e->op.substr(dot + 1);
+      std::string product = "-", rate = "-", alone = "-", shape = "-", others;
+      for (const auto& [name, t] : s.passes) {
+        if (name == "product") {
+          product = format_fixed(1e3 * t.seconds * per_step, 1);
+          rate = format_fixed(t.flops / t.seconds / 1e9, 1);
+          alone = format_fixed(t.product.flops() / cpu::product_seconds_alone(t.product) / 1e9, 1);
+          shape = std::to_string(t.product.m) + " x " + std::to_string(t.product.n) + " x " + std::to_string(t.product.k) +
+                  (t.product.transpose_a ? " Aᵀ" : "") + (t.product.transpose_b ? " Bᵀ" : "");
+        } else {
+          others += (others.empty() ? "" : ", ") + name + " " + format_fixed(1e3 * t.seconds * per_step, 1);
+        }
+      }
+      std::printf("| %s | %s | %.1f | %.2f | %.1f | %s | %s | %s | %s | %s |\n", layer.c_str(), pass.c_str(),
+                  1e3 * s.seconds * per_step, s.flops * per_step / 1e9, s.flops / s.seconds / 1e9, product.c_str(),
+                  rate.c_str(), alone.c_str(), shape.c_str(), others.c_str());
+    }
+  }
+  std::printf("\n  the layers above: %.1f ms/step; product and pass times are summed over threads\n\n", 1e3 * total);
 }
 
 BenchResult bench_model(const Options& options, const std::string& model, Device device) {
@@ -96,7 +147,10 @@ BenchResult bench_model(const Options& options, const std::string& model, Device
               1e3 * result.max_seconds / static_cast<double>(options.steps), result.flops_per_step / 1e9,
               result.flops_per_step / 1e9 / step, result.bytes_per_step / 1e9);
   std::fflush(stdout);
-  if (options.profile) print_profile(counted_steps, step);
+  if (options.profile) {
+    print_profile(counted_steps, step);
+    print_layer_profile(counted_steps);
+  }
   return result;
 }
 

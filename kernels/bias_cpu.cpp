@@ -1,9 +1,11 @@
 #include "kernels/bias.h"
+#include "kernels/cpu_pass_timer.h"
 #include "kernels/cpu_runtime.h"
 
 namespace dae::cpu {
 
 void bias_forward(float* y, const float* bias, const BiasShape& shape) {
+  PassTimer timer("bias");
   const int64_t rows = shape.batch * shape.channels;
 #pragma omp parallel for schedule(static) if (rows * shape.spatial >= kParallelMinElements)
   for (int64_t row = 0; row < rows; ++row) {
@@ -15,6 +17,7 @@ void bias_forward(float* y, const float* bias, const BiasShape& shape) {
 
 // One thread per channel, summing in a fixed order: the same result for any thread count.
 void bias_backward(const float* dy, float* dbias, const BiasShape& shape) {
+  PassTimer timer("bias gradient");
 #pragma omp parallel for schedule(static) if (shape.batch * shape.channels * shape.spatial >= kParallelMinElements)
   for (int64_t c = 0; c < shape.channels; ++c) {
     double sum = 0.0;

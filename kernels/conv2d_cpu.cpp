@@ -5,12 +5,12 @@
 //   backward input   dcolumns [K, L] = W^T . dY, then col2im adds each column back into dx
 // Taking many images per product keeps the matrices large (a 7x7 map alone gives L = 49),
 // which is where OpenBLAS is efficient. The chunk is sized to bound the column buffer.
-#include <cblas.h>
-
 #include <algorithm>
 #include <vector>
 
 #include "kernels/conv2d.h"
+#include "kernels/cpu_gemm.h"
+#include "kernels/cpu_pass_timer.h"
 #include "kernels/cpu_runtime.h"
 
 namespace dae::cpu {
@@ -55,6 +55,7 @@ void for_each_chunk(const Conv2dShape& s, Body body) {
 }
 
 void im2col(const float* x, int64_t first, int64_t images, const Conv2dShape& s, float* columns) {
+  PassTimer timer("im2col");
   const int64_t H = s.in_height, W = s.in_width, Ho = s.out_height(), Wo = s.out_width();
   const int64_t L = images * Ho * Wo;
   const int64_t rows = s.in_channels * s.kernel_height * s.kernel_width;
@@ -80,6 +81,7 @@ void im2col(const float* x, int64_t first, int64_t images, const Conv2dShape& s,
 // dx[first..first+images) = 0, then each column entry is added back to the pixel it came from.
 // Parallel over (image, channel) planes: each thread owns the planes it writes.
 void col2im(const float* columns, int64_t first, int64_t images, const Conv2dShape& s, float* dx) {
+  PassTimer timer("col2im");
   const int64_t H = s.in_height, W = s.in_width, Ho = s.out_height(), Wo = s.out_width();
   const int64_t L = images * Ho * Wo;
   const int64_t kk = s.kernel_height * s.kernel_width;
@@ -106,6 +108,7 @@ void col2im(const float* columns, int64_t first, int64_t images, const Conv2dSha
 // Moves a chunk between NCHW ([images, O, map]) and matrix layout ([O, images*map]).
 void nchw_to_matrix(const float* nchw, int64_t first, int64_t images, int64_t channels,
                     int64_t map, float* matrix) {
+  PassTimer timer("nchw_to_matrix");
 #pragma omp parallel for schedule(static) if (channels * images * map >= kParallelMinElements)
   for (int64_t o = 0; o < channels; ++o)
     for (int64_t img = 0; img < images; ++img)
@@ -114,18 +117,16 @@ void nchw_to_matrix(const float* nchw, int64_t first, int64_t images, int64_t ch
 
 void matrix_to_nchw(const float* matrix, int64_t first, int64_t images, int64_t channels,
                     int64_t map, float* nchw) {
+  PassTimer timer("matrix_to_nchw");
 #pragma omp parallel for schedule(static) if (channels * images * map >= kParallelMinElements)
   for (int64_t o = 0; o < channels; ++o)
     for (int64_t img = 0; img < images; ++img)
       std::copy_n(matrix + (o * images + img) * map, map, nchw + ((first + img) * channels + o) * map);
 }
 
-void sgemm(bool transpose_a, bool transpose_b, int64_t m, int64_t n, int64_t k, const float* a,
-           const float* b, float beta, float* c) {
-  cblas_sgemm(CblasRowMajor, transpose_a ? CblasTrans : CblasNoTrans,
-              transpose_b ? CblasTrans : CblasNoTrans, static_cast<int>(m), static_cast<int>(n),
-              static_cast<int>(k), 1.0f, a, static_cast<int>(transpose_a ? m : k), b,
-              static_cast<int>(transpose_b ? k : n), beta, c, static_cast<int>(n));
+void product(bool transpose_a, bool transpose_b, int64_t m, int64_t n, int64_t k, const float* a,
+             const float* b, float beta, float* c) {
+  sgemm(ProductShape{m, n, k, transpose_a, transpose_b}, a, b, beta, c);
 }
 
 }  // namespace
@@ -133,7 +134,7 @@ void sgemm(bool transpose_a, bool transpose_b, int64_t m, int64_t n, int64_t k, 
 void conv2d_forward(const float* x, const float* weight, float* y, const Conv2dShape& s) {
   for_each_chunk(s, [&](const Chunk& k) {
     im2col(x, k.first, k.images, s, k.columns);
-    sgemm(false, false, s.out_channels, k.width, k.kernel_size, weight, k.columns, 0.0f, k.matrix);
+    product(false, false, s.out_channels, k.width, k.kernel_size, weight, k.columns, 0.0f, k.matrix);
     matrix_to_nchw(k.matrix, k.first, k.images, s.out_channels, k.map_size, y);
   });
 }
@@ -141,7 +142,7 @@ void conv2d_forward(const float* x, const float* weight, float* y, const Conv2dS
 void conv2d_backward_input(const float* dy, const float* weight, float* dx, const Conv2dShape& s) {
   for_each_chunk(s, [&](const Chunk& k) {
     nchw_to_matrix(dy, k.first, k.images, s.out_channels, k.map_size, k.matrix);
-    sgemm(true, false, k.kernel_size, k.width, s.out_channels, weight, k.matrix, 0.0f, k.columns);
+    product(true, false, k.kernel_size, k.width, s.out_channels, weight, k.matrix, 0.0f, k.columns);
     col2im(k.columns, k.first, k.images, s, dx);
   });
 }
@@ -151,7 +152,7 @@ void conv2d_backward_weight(const float* dy, const float* x, float* dweight, con
     im2col(x, k.first, k.images, s, k.columns);
     nchw_to_matrix(dy, k.first, k.images, s.out_channels, k.map_size, k.matrix);
     // The first chunk overwrites dW, the others add to it.
-    sgemm(false, true, s.out_channels, k.kernel_size, k.width, k.matrix, k.columns,
+    product(false, true, s.out_channels, k.kernel_size, k.width, k.matrix, k.columns,
           k.first == 0 ? 0.0f : 1.0f, dweight);
   });
 }
