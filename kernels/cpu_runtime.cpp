@@ -1,6 +1,5 @@
 #include "kernels/cpu_runtime.h"
 
-#include <cblas.h>
 #include <omp.h>
 
 #include <cstdlib>
@@ -60,10 +59,7 @@ void deallocate(void* pointer, size_t bytes) noexcept {
   if (pointer) cache().give_back(pointer, rounded(bytes));
 }
 
-void set_num_threads(int threads) {
-  omp_set_num_threads(threads);
-  openblas_set_num_threads(threads);
-}
+void set_num_threads(int threads) { omp_set_num_threads(threads); }
 
 int num_threads() { return omp_get_max_threads(); }
 
