@@ -17,8 +17,6 @@
 // images per instruction; and each thread works through its own chunks with single-threaded
 // products, so both cores stay busy without waiting on each other.
 // Tests: test_kernels_conv.cpp (the model's stride-1 geometries, padding 0-2, odd batches).
-#include <omp.h>
-
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -35,11 +33,7 @@ namespace {
 
 constexpr int64_t kMinColumns = 256;  // T of a chunk: narrower products run well below peak
 
-float* scratch(std::vector<float>& buffer, int64_t floats) {
-  if (static_cast<int64_t>(buffer.size()) < floats) buffer.resize(static_cast<size_t>(floats));
-  return buffer.data();
-}
-// Grow-only, one set per thread (the chunks of a call run on OpenMP's threads).
+// Grow-only, one set per thread (the chunks of a call run on the pool's threads).
 thread_local std::vector<float> g_packed, g_points, g_products, g_filters, g_filter_sums;
 
 // The tiles of a stride-1 3x3 correlation of [height, width] maps with this padding: each
@@ -55,13 +49,12 @@ struct Tiling {
 };
 
 // Groups of 16 images, several per chunk where the maps are small, so that T reaches
-// kMinColumns; but at least one chunk per thread where the batch allows.
+// kMinColumns; but at least kMinChunks chunks where the batch allows.
 struct Chunks {
   int64_t groups, groups_per_chunk, count;
   Chunks(int64_t batch, const Tiling& t) : groups((batch + kLanes - 1) / kLanes) {
     const int64_t wanted = (kMinColumns + kLanes * t.tiles() - 1) / (kLanes * t.tiles());
-    const int64_t per_thread = (groups + num_threads() - 1) / num_threads();
-    groups_per_chunk = std::max<int64_t>(1, std::min(wanted, per_thread));
+    groups_per_chunk = std::max<int64_t>(1, std::min(wanted, (groups + kMinChunks - 1) / kMinChunks));
     count = (groups + groups_per_chunk - 1) / groups_per_chunk;
   }
   int64_t first_group(int64_t chunk) const { return chunk * groups_per_chunk; }
@@ -126,13 +119,12 @@ void unpack_plane(const float* packed, int64_t images, int64_t map, float* plane
 // the images [first, first + images) of src [N, channels, height, width]; a tile is Side x Side
 // pixels of the map padded by `pad`, the tiles 4 apart. Inlined into the two passes below.
 template <int Side, void (*Transform2d)(const Lanes*, Lanes*)>
-__attribute__((always_inline)) inline void transform_tiles(const float* src, int64_t first, int64_t images,
-                                                           int64_t channels, int64_t height, int64_t width,
-                                                           int64_t pad, const Tiling& t, int64_t column0,
-                                                           int64_t columns, float* points, const char* pass) {
+DAE_CPU_INLINE void transform_tiles(const float* src, int64_t first, int64_t images, int64_t channels,
+                                    int64_t height, int64_t width, int64_t pad, const Tiling& t, int64_t column0,
+                                    int64_t columns, float* points, const char* pass) {
   const int64_t ph = kOutput * t.tiles_y + Side - kOutput, pw = kOutput * t.tiles_x + Side - kOutput;
   const int64_t map = height * width;
-  float* packed = scratch(g_packed, ph * pw * kLanes);
+  float* packed = grow_scratch(g_packed, ph * pw * kLanes);
   for (int64_t c = 0; c < channels; ++c) {
     pack_plane(src + (first * channels + c) * map, channels * map, images, height, width, pad, ph, pw, packed);
     PassTimer timer(pass);
@@ -171,7 +163,7 @@ DAE_CPU_CLONES
 void transform_outputs(const float* products, int64_t channels, const Tiling& t, int64_t column0, int64_t columns,
                        int64_t first, int64_t images, float* y) {
   const int64_t Wo = t.out_width, map = t.out_height * Wo;
-  float* packed = scratch(g_packed, map * kLanes);
+  float* packed = grow_scratch(g_packed, map * kLanes);
   for (int64_t o = 0; o < channels; ++o) {
     {
       PassTimer timer("output transform");
@@ -233,11 +225,10 @@ void transform_filter_gradients(const float* sums, int64_t count, float* dweight
 void correlate(const float* in, int64_t batch, int64_t ins, const Tiling& t, const float* filters, int64_t outs,
                float* out) {
   const Chunks chunks(batch, t);
-#pragma omp parallel for schedule(static)
-  for (int64_t chunk = 0; chunk < chunks.count; ++chunk) {
+  parallel_for(chunks.count, [&](int64_t chunk) {
     const int64_t groups = chunks.groups_in(chunk), columns = groups * t.tiles() * kLanes;
-    float* points = scratch(g_points, kPoints * ins * columns);
-    float* products = scratch(g_products, kPoints * outs * columns);
+    float* points = grow_scratch(g_points, kPoints * ins * columns);
+    float* products = grow_scratch(g_products, kPoints * outs * columns);
     const int64_t first_image = chunks.first_group(chunk) * kLanes;
     for (int64_t g = 0; g < groups; ++g) {
       const int64_t first = first_image + g * kLanes;
@@ -251,7 +242,7 @@ void correlate(const float* in, int64_t batch, int64_t ins, const Tiling& t, con
       transform_outputs(products, outs, t, g * t.tiles(), columns, first, std::min<int64_t>(kLanes, batch - first),
                         out);
     }
-  }
+  });
 }
 
 }  // namespace
@@ -261,13 +252,13 @@ bool applies(const Conv2dShape& s) {
 }
 
 void forward(const float* x, const float* weight, float* y, const Conv2dShape& s) {
-  float* filters = scratch(g_filters, kPoints * s.out_channels * s.in_channels);
+  float* filters = grow_scratch(g_filters, kPoints * s.out_channels * s.in_channels);
   transform_filters(weight, s.out_channels, s.in_channels, false, filters);
   correlate(x, s.batch, s.in_channels, Tiling(s.in_height, s.in_width, s.padding), filters, s.out_channels, y);
 }
 
 void backward_input(const float* dy, const float* weight, float* dx, const Conv2dShape& s) {
-  float* filters = scratch(g_filters, kPoints * s.out_channels * s.in_channels);
+  float* filters = grow_scratch(g_filters, kPoints * s.out_channels * s.in_channels);
   transform_filters(weight, s.in_channels, s.out_channels, true, filters);
   correlate(dy, s.batch, s.out_channels, Tiling(s.out_height(), s.out_width(), 2 - s.padding), filters,
             s.in_channels, dx);
@@ -277,38 +268,22 @@ void backward_weight(const float* dy, const float* x, float* dweight, const Conv
   const Tiling t(s.in_height, s.in_width, s.padding);
   const Chunks chunks(s.batch, t);
   const int64_t C = s.in_channels, O = s.out_channels, count = O * C;
-  float* sums = scratch(g_filter_sums, num_threads() * kPoints * count);
-  int team = 1;
-#pragma omp parallel
-  {
-    const int thread = omp_get_thread_num(), threads = omp_get_num_threads();
-#pragma omp single
-    team = threads;
-    float* own = sums + thread * kPoints * count;
-    std::fill(own, own + kPoints * count, 0.0f);
-    // A fixed block of chunks per thread: the sums, and so dweight, do not depend on timing.
-    for (int64_t chunk = chunks.count * thread / threads; chunk < chunks.count * (thread + 1) / threads; ++chunk) {
-      const int64_t groups = chunks.groups_in(chunk), columns = groups * t.tiles() * kLanes;
-      float* points = scratch(g_points, kPoints * C * columns);
-      float* gradient_points = scratch(g_products, kPoints * O * columns);
-      for (int64_t g = 0; g < groups; ++g) {
-        const int64_t first = (chunks.first_group(chunk) + g) * kLanes;
-        const int64_t images = std::min<int64_t>(kLanes, s.batch - first);
-        transform_inputs(x, first, images, C, t, g * t.tiles(), columns, points);
-        transform_output_gradients(dy, first, images, O, t, g * t.tiles(), columns, gradient_points);
-      }
-      for (int xi = 0; xi < kPoints; ++xi)
-        sgemm(ProductShape{O, C, columns, false, true}, gradient_points + xi * O * columns,
-              points + xi * C * columns, 1.0f, own + xi * count);
+  float* sums = grow_scratch(g_filter_sums, kGradientParts * kPoints * count);
+  const int64_t parts = for_each_chunk_by_part(chunks.count, [&](int64_t part, int64_t chunk, bool first_of_part) {
+    const int64_t groups = chunks.groups_in(chunk), columns = groups * t.tiles() * kLanes;
+    float* points = grow_scratch(g_points, kPoints * C * columns);
+    float* gradient_points = grow_scratch(g_products, kPoints * O * columns);
+    for (int64_t g = 0; g < groups; ++g) {
+      const int64_t first = (chunks.first_group(chunk) + g) * kLanes;
+      const int64_t images = std::min<int64_t>(kLanes, s.batch - first);
+      transform_inputs(x, first, images, C, t, g * t.tiles(), columns, points);
+      transform_output_gradients(dy, first, images, O, t, g * t.tiles(), columns, gradient_points);
     }
-  }
-  {
-    PassTimer timer("sum over threads");
-    for (int thread = 1; thread < team; ++thread) {
-      const float* part = sums + thread * kPoints * count;
-      for (int64_t i = 0; i < kPoints * count; ++i) sums[i] += part[i];
-    }
-  }
+    for (int xi = 0; xi < kPoints; ++xi)
+      sgemm(ProductShape{O, C, columns, false, true}, gradient_points + xi * O * columns, points + xi * C * columns,
+            first_of_part ? 0.0f : 1.0f, sums + (part * kPoints + xi) * count);
+  });
+  sum_parts(sums, parts, kPoints * count, sums);
   transform_filter_gradients(sums, count, dweight);
 }
 

@@ -1,7 +1,6 @@
 #include "kernels/cpu_gemm.h"
 
 #include <cblas.h>
-#include <omp.h>
 
 #include <algorithm>
 #include <chrono>
@@ -9,6 +8,7 @@
 #include <vector>
 
 #include "kernels/cpu_pass_timer.h"
+#include "kernels/cpu_threads.h"
 
 namespace dae::cpu {
 
@@ -25,7 +25,7 @@ void blas(const ProductShape& s, const float* a, int64_t lda, const float* b, in
               static_cast<int>(ldb), beta, c, static_cast<int>(ldc));
 }
 
-// OpenBLAS's own threads would compete with OpenMP's for the same cores: they are never used.
+// OpenBLAS's own threads would compete with the pool's for the same cores: they are never used.
 void use_openblas_single_threaded() {
   static std::once_flag once;
   std::call_once(once, [] { openblas_set_num_threads(1); });
@@ -36,16 +36,16 @@ void use_openblas_single_threaded() {
 void sgemm(const ProductShape& s, const float* a, const float* b, float beta, float* c) {
   use_openblas_single_threaded();
   const int64_t lda = s.transpose_a ? s.m : s.k, ldb = s.transpose_b ? s.k : s.n;
-  const int threads = omp_in_parallel() ? 1 : omp_get_max_threads();
-  if (threads == 1 || s.flops() < kParallelMinFlops) return blas(s, a, lda, b, ldb, beta, c, s.n);
+  if (in_parallel() || num_threads() == 1 || s.flops() < kParallelMinFlops)
+    return blas(s, a, lda, b, ldb, beta, c, s.n);
 
-  // One block of C per thread, along its longer side, in multiples of 16 (a vector of floats).
+  // Blocks of C along its longer side, two per thread (so that a thread slowed down by another
+  // program leaves its second block to the other), in multiples of 16 (a vector of floats).
   const bool by_rows = s.m >= s.n;
   const int64_t length = by_rows ? s.m : s.n;
-  const int64_t block = ((length + threads - 1) / threads + 15) & ~int64_t{15};
-#pragma omp parallel for schedule(static) num_threads(threads)
-  for (int64_t start = 0; start < length; start += block) {
-    const int64_t size = std::min(block, length - start);
+  const int64_t block = ((length + 2 * num_threads() - 1) / (2 * num_threads()) + 15) & ~int64_t{15};
+  parallel_for((length + block - 1) / block, [&](int64_t index) {
+    const int64_t start = index * block, size = std::min(block, length - start);
     if (by_rows) {
       const float* rows = s.transpose_a ? a + start : a + start * s.k;
       blas(ProductShape{size, s.n, s.k, s.transpose_a, s.transpose_b}, rows, lda, b, ldb, beta, c + start * s.n, s.n);
@@ -53,7 +53,7 @@ void sgemm(const ProductShape& s, const float* a, const float* b, float beta, fl
       const float* columns = s.transpose_b ? b + start * s.k : b + start;
       blas(ProductShape{s.m, size, s.k, s.transpose_a, s.transpose_b}, a, lda, columns, ldb, beta, c + start, s.n);
     }
-  }
+  });
 }
 
 double product_seconds_alone(const ProductShape& s) {

@@ -1,9 +1,9 @@
 // Matrix products on the CPU: OpenBLAS sgemm, row-major,
 //   C [m, n] = op(A) . op(B) + beta C,   op(A) [m, k], op(B) [k, n], op = transpose where asked.
-// OpenBLAS always runs on one thread: the threads are OpenMP's, for products and loops alike
-// (kernels/cpu_runtime.h says why). Called outside a parallel region, sgemm splits C into one
-// block of rows or columns per thread; inside one (a thread working on its own chunk of
-// images), it runs on the calling thread. Each call is a "product" pass (cpu_pass_timer.h).
+// OpenBLAS always runs on one thread: the threads are the pool's (cpu_threads.h), for
+// products and loops alike. Called outside a parallel loop, sgemm splits C into blocks of rows
+// or columns for the threads; inside one (a thread working on its own chunk of images), it
+// runs on the calling thread. Each call is a "product" pass (cpu_pass_timer.h).
 // Tests: test_kernels_linear.cpp, test_kernels_conv.cpp.
 #pragma once
 

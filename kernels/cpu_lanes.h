@@ -1,6 +1,8 @@
 // A vector of 16 floats (one AVX-512 register; two AVX2 or four SSE registers on older
-// x86-64, as GCC lowers it) for the CPU kernels that work on 16 independent values at once,
-// and the 16x16 transpose that turns 16 rows of a map into 16 vectors of one pixel each.
+// x86-64, as GCC lowers it) for the CPU kernels that work on 16 independent values at once;
+// the 16x16 transpose that turns 16 rows of a map into 16 vectors of one pixel each; and
+// sums in 16 double lanes, added in lane order at the end, so that a vectorized sum gives the
+// same bits on every target.
 // GCC vector extensions, so the same code compiles for every DAE_CPU_CLONES target.
 // Use inside DAE_CPU_CLONES functions; pass Lanes by reference, never by value (a vector
 // argument's calling convention differs between the clones). Test: test_kernels_conv.cpp.
@@ -15,8 +17,34 @@ constexpr int kLanes = 16;
 typedef float Lanes __attribute__((vector_size(kLanes * sizeof(float))));
 typedef int32_t LaneIndices __attribute__((vector_size(kLanes * sizeof(int32_t))));
 
+typedef double DoubleLanes __attribute__((vector_size(kLanes * sizeof(double))));
+
 inline void load(Lanes& v, const float* p) { std::memcpy(&v, p, sizeof v); }
 inline void store(float* p, const Lanes& v) { std::memcpy(p, &v, sizeof v); }
+// The first n (< 16) floats at p, the other lanes zero.
+inline void load_partial(Lanes& v, const float* p, int64_t n) {
+  v = Lanes{};
+  std::memcpy(&v, p, static_cast<size_t>(n) * sizeof(float));
+}
+
+inline DoubleLanes widen(const Lanes& v) { return __builtin_convertvector(v, DoubleLanes); }
+// sums[k] += the values p[i] with i % 16 == k, of the n at p.
+inline void add_lanes(DoubleLanes& sums, const float* p, int64_t n) {
+  const int64_t full = n / kLanes * kLanes;
+  Lanes v;
+  for (int64_t i = 0; i < full; i += kLanes) {
+    load(v, p + i);
+    sums += widen(v);
+  }
+  load_partial(v, p + full, n - full);
+  sums += widen(v);
+}
+
+inline double sum_of_lanes(const DoubleLanes& v) {
+  double sum = 0.0;
+  for (int lane = 0; lane < kLanes; ++lane) sum += v[lane];
+  return sum;
+}
 
 // rows[i][j] <-> rows[j][i]. Four rounds, one per bit of the index: round s swaps bit s of the
 // row index with bit s of the column index by merging rows i and i + s (i without bit s) with
