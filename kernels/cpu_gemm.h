@@ -21,8 +21,8 @@ struct ProductShape {
 // (or [n, k]), C [m, n].
 void sgemm(const ProductShape& shape, const float* a, const float* b, float beta, float* c);
 
-// Seconds of one single-threaded sgemm of this shape on fresh buffers, median of a few runs
-// after a warm-up: the rate OpenBLAS reaches on that shape alone, for the profile.
+// CPU seconds of one single-threaded sgemm of this shape on fresh buffers, median of a few
+// runs after a warm-up: the rate OpenBLAS reaches on that shape alone, for the profile.
 double product_seconds_alone(const ProductShape& shape);
 
 }  // namespace dae::cpu

@@ -11,15 +11,13 @@ namespace {
 std::atomic<bool> g_enabled{false};
 std::mutex g_mutex;
 std::map<std::string, PassTotals> g_totals;
+}  // namespace
 
-// CPU time of the calling thread: a pass is not billed for the time its thread waited for a
-// core that other work held (this machine's cores are shared).
 double thread_seconds() {
   timespec now;
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
   return static_cast<double>(now.tv_sec) + 1e-9 * static_cast<double>(now.tv_nsec);
 }
-}  // namespace
 
 void enable_pass_timing(bool on) { g_enabled = on; }
 bool pass_timing_enabled() { return g_enabled; }

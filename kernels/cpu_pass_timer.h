@@ -25,6 +25,10 @@ struct PassTotals {
   ProductShape product;   // the largest product of this pass (the chunks' shape)
 };
 
+// CPU time of the calling thread: what a pass is billed (not the time its thread waited for a
+// core that another program held).
+double thread_seconds();
+
 void enable_pass_timing(bool on);
 bool pass_timing_enabled();
 // The passes timed since the last call, by name; clears them.

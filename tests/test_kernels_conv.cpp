@@ -165,8 +165,9 @@ void check_conv_kernels(const Conv2dGeometry& g, const Tolerance& tolerance, uin
 }  // namespace
 
 TEST_CASE("conv kernels overwrite their outputs across several image chunks", "[kernels][conv]") {
-  // im2col: chunks of at most 2^22 column floats; with C*kH*kW = 1600 rows and a 28x28 map
-  // that is 3 images, so a batch of 19 runs as 6 x 3 + 1, and the weight gradient sums them.
+  // im2col: chunks of at most 2^19 column floats; with C*kH*kW = 1600 rows and a 28x28 map
+  // that is one image (over the limit on its own), so a batch of 19 runs as 19 chunks, and the
+  // weight gradient sums them in 4 parts of 4-5 chunks.
   const Conv2dGeometry im2col{19, 64, 28, 28, 2, 5, 5, 1, 2};
   REQUIRE_FALSE(cpu::winograd::applies({19, 64, 28, 28, 2, 5, 5, 1, 2}));
   check_conv_kernels(im2col, kGemmTolerance, 30);
