@@ -9,11 +9,11 @@
 
 namespace dae::cpu {
 
-// Both split the batch into chunks of images that the threads take in turn: at least
-// kMinChunks where the batch allows (enough for two cores to even each other out), a number
-// set by the shape alone, so that no result depends on the thread count. A weight gradient
-// sums its chunks in kGradientParts consecutive groups, each into its own buffer, and adds the
-// groups in order.
+// Both split the batch into chunks of images that the threads take in turn (Winograd: groups
+// of 16; im2col: at least kMinChunks where the batch allows, enough for two cores to even each
+// other out), set by the shape alone, so that no result depends on the thread count. A weight
+// gradient sums its chunks in kGradientParts consecutive runs, each into its own buffer, and
+// adds the runs in order.
 constexpr int64_t kMinChunks = 4;
 constexpr int64_t kGradientParts = 4;
 

@@ -171,8 +171,8 @@ TEST_CASE("conv kernels overwrite their outputs across several image chunks", "[
   const Conv2dGeometry im2col{19, 64, 28, 28, 2, 5, 5, 1, 2};
   REQUIRE_FALSE(cpu::winograd::applies({19, 64, 28, 28, 2, 5, 5, 1, 2}));
   check_conv_kernels(im2col, kGemmTolerance, 30);
-  // Winograd: groups of 16 images, several per chunk on 7x7 maps (4 tiles each), the chunks
-  // split over the threads; 70 = 4 x 16 + 6 leaves a last group with 10 empty lanes.
+  // Winograd: chunks of 16 images, taken by the threads in turn, the weight gradient summed in
+  // 4 parts; 70 = 4 x 16 + 6 leaves a last chunk with 10 empty lanes.
   const Conv2dGeometry winograd{70, 9, 7, 7, 5, 3, 3, 1, 1};
   REQUIRE(cpu::winograd::applies({70, 9, 7, 7, 5, 3, 3, 1, 1}));
   check_conv_kernels(winograd, kGemmTolerance, 40);

@@ -59,7 +59,7 @@ void check_same_on_one_and_two_threads(const char* what, Kernel kernel) {
 }  // namespace
 
 TEST_CASE("kernels split over threads give the same bits on one thread and on two", "[kernels][threads]") {
-  // Winograd (3x3 stride 1, 70 images: 5 groups of 16 in 4 chunks) and im2col (stride 2).
+  // Winograd (3x3 stride 1, 70 images: 5 groups of 16, the last one short) and im2col (stride 2).
   for (const Conv2dShape& s : {Conv2dShape{70, 6, 7, 7, 5, 3, 3, 1, 1}, Conv2dShape{37, 6, 9, 9, 5, 3, 3, 2, 1}}) {
     const std::vector<float> x = random_values(s.batch * s.in_channels * s.in_height * s.in_width, 70);
     const std::vector<float> w = random_values(s.out_channels * s.in_channels * 9, 71);
