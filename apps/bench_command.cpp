@@ -70,10 +70,34 @@ void print_profile(int64_t steps, double step_seconds) {
               1e3 * total / static_cast<double>(steps), 1e3 * step_seconds);
 }
 
+// The columns of one (layer, pass) row after its time and FLOPs: the products inside it
+// (thread-ms, rate per thread, the rate of the same product alone on one thread, its shape), all
+// its passes' thread-ms together, and each other pass's.
+struct PassColumns {
+  std::string product = "-", rate = "-", alone = "-", shape = "-", cpu, others;
+};
+
+PassColumns pass_columns(const OpStats& s, double per_step) {
+  PassColumns c;
+  double cpu_seconds = 0;
+  for (const auto& [name, t] : s.passes) {
+    cpu_seconds += t.seconds;
+    if (name == "product") {
+      c.product = format_fixed(1e3 * t.seconds * per_step, 1);
+      c.rate = format_fixed(t.flops / t.seconds / 1e9, 1);
+      c.alone = format_fixed(t.product.flops() / cpu::product_seconds_alone(t.product) / 1e9, 1);
+      c.shape = std::to_string(t.product.m) + " x " + std::to_string(t.product.n) + " x " + std::to_string(t.product.k) +
+                (t.product.transpose_a ? " Aᵀ" : "") + (t.product.transpose_b ? " Bᵀ" : "");
+    } else {
+      c.others += (c.others.empty() ? "" : ", ") + name + " " + format_fixed(1e3 * t.seconds * per_step, 1);
+    }
+  }
+  c.cpu = format_fixed(1e3 * cpu_seconds * per_step, 1);
+  return c;
+}
+
 // One row per (layer, pass) of the layers that name themselves (the convolutions), layers in
-// the order the forward runs them: the op's time, its FLOPs and rate, the products inside it
-// (thread-ms, rate per thread, and the rate of the same product timed alone on one thread), and
-// the thread-ms of every other pass of its CPU kernel. Markdown, for docs/benchmarks.md.
+// the order the forward runs them. Markdown, for docs/benchmarks.md.
 void print_layer_profile(int64_t steps) {
   const auto& entries = profiler::layer_stats();
   if (entries.empty()) return;
@@ -81,37 +105,32 @@ void print_layer_profile(int64_t steps) {
   for (const LayerOpStats& e : entries)
     if (std::find(layers.begin(), layers.end(), e.layer) == layers.end()) layers.push_back(e.layer);
   const double per_step = 1.0 / static_cast<double>(steps);
-  std::printf("| layer | pass | ms | GFLOP | GFLOP/s | product ms | product GFLOP/s | alone GFLOP/s | product shape m x n x k | other passes, ms |\n");
-  std::printf("|---|---|---:|---:|---:|---:|---:|---:|---|---|\n");
+  std::printf("| layer | pass | ms | GFLOP | GFLOP/s | passes, thread-ms | product thread-ms | product GFLOP/s "
+              "| alone GFLOP/s | product m x n x k | other passes, thread-ms |\n");
+  std::printf("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
   double total = 0;
   for (const std::string& layer : layers) {
-    std::vector<const LayerOpStats*> rows;
+    std::vector<const LayerOpStats*> rows;  // forward, backward_input, backward_weight
     for (const LayerOpStats& e : entries)
       if (e.layer == layer) rows.push_back(&e);
-    std::sort(rows.begin(), rows.end(), [](auto* a, auto* b) { return a->op.size() < b->op.size() || (a->op.size() == b->op.size() && a->op < b->op); });
+    std::sort(rows.begin(), rows.end(), [](auto* a, auto* b) {
+      return a->op.size() < b->op.size() || (a->op.size() == b->op.size() && a->op < b->op);
+    });
     for (const LayerOpStats* e : rows) {
       const OpStats& s = e->stats;
       total += s.seconds * per_step;
       const auto dot = e->op.find('.');
-      const std::string pass = dot == std::string::npos ? "forward" : e->op.substr(dot + 1);
-      std::string product = "-", rate = "-", alone = "-", shape = "-", others;
-      for (const auto& [name, t] : s.passes) {
-        if (name == "product") {
-          product = format_fixed(1e3 * t.seconds * per_step, 1);
-          rate = format_fixed(t.flops / t.seconds / 1e9, 1);
-          alone = format_fixed(t.product.flops() / cpu::product_seconds_alone(t.product) / 1e9, 1);
-          shape = std::to_string(t.product.m) + " x " + std::to_string(t.product.n) + " x " + std::to_string(t.product.k) +
-                  (t.product.transpose_a ? " Aᵀ" : "") + (t.product.transpose_b ? " Bᵀ" : "");
-        } else {
-          others += (others.empty() ? "" : ", ") + name + " " + format_fixed(1e3 * t.seconds * per_step, 1);
-        }
-      }
-      std::printf("| %s | %s | %.1f | %.2f | %.1f | %s | %s | %s | %s | %s |\n", layer.c_str(), pass.c_str(),
-                  1e3 * s.seconds * per_step, s.flops * per_step / 1e9, s.flops / s.seconds / 1e9, product.c_str(),
-                  rate.c_str(), alone.c_str(), shape.c_str(), others.c_str());
+      const PassColumns c = pass_columns(s, per_step);
+      std::printf("| %s | %s | %.1f | %.2f | %.1f | %s | %s | %s | %s | %s | %s |\n", layer.c_str(),
+                  dot == std::string::npos ? "forward" : e->op.substr(dot + 1).c_str(), 1e3 * s.seconds * per_step,
+                  s.flops * per_step / 1e9, s.flops / s.seconds / 1e9, c.cpu.c_str(), c.product.c_str(),
+                  c.rate.c_str(), c.alone.c_str(), c.shape.c_str(), c.others.c_str());
     }
   }
-  std::printf("\n  the layers above: %.1f ms/step; product and pass times are summed over threads\n\n", 1e3 * total);
+  std::printf("\n  the layers above: %.1f ms/step. ms: wall time of the op; GFLOP: the direct convolution's;\n"
+              "  thread-ms: CPU time of the threads that ran a pass, summed; a product's GFLOP/s: its own\n"
+              "  multiply-adds (Winograd's are 2.25-4x fewer) per thread-second\n\n",
+              1e3 * total);
 }
 
 BenchResult bench_model(const Options& options, const std::string& model, Device device) {
