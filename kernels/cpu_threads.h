@@ -43,14 +43,19 @@ void parallel_for(int64_t count, Body&& body) {
 }
 
 // The same for a loop whose count iterations touch `elements` elements in all: serially below
-// kParallelMinElements.
+// kParallelMinElements; else in runs of consecutive indices of about kParallelBlock elements,
+// each run one claim (neighbouring iterations' outputs share cache lines, which two threads
+// taking alternate indices would pass back and forth).
 template <typename Body>
 void parallel_for(int64_t count, int64_t elements, Body&& body) {
   if (elements < kParallelMinElements) {
     for (int64_t i = 0; i < count; ++i) body(i);
-  } else {
-    parallel_for(count, body);
+    return;
   }
+  const int64_t run = count * kParallelBlock / elements > 1 ? count * kParallelBlock / elements : 1;
+  parallel_for((count + run - 1) / run, [&](int64_t r) {
+    for (int64_t i = r * run; i < count && i < (r + 1) * run; ++i) body(i);
+  });
 }
 
 // body(begin, end) over [0, n) in blocks of `block` (the last one shorter), for loops over n
