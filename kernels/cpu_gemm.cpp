@@ -38,11 +38,11 @@ void sgemm(const ProductShape& s, const float* a, const float* b, float beta, fl
   if (in_parallel() || num_threads() == 1 || s.flops() < kParallelMinFlops)
     return blas(s, a, lda, b, ldb, beta, c, s.n);
 
-  // Blocks of C along its longer side, two per thread (so that a thread slowed down by another
-  // program leaves its second block to the other), in multiples of 16 (a vector of floats).
+  // One block of C per thread along its longer side, in multiples of 16 (a vector of floats):
+  // each block packs the other operand again, so more blocks would cost more than they balance.
   const bool by_rows = s.m >= s.n;
   const int64_t length = by_rows ? s.m : s.n;
-  const int64_t block = ((length + 2 * num_threads() - 1) / (2 * num_threads()) + 15) & ~int64_t{15};
+  const int64_t block = ((length + num_threads() - 1) / num_threads() + 15) & ~int64_t{15};
   parallel_for((length + block - 1) / block, [&](int64_t index) {
     const int64_t start = index * block, size = std::min(block, length - start);
     if (by_rows) {

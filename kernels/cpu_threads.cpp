@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -14,9 +15,10 @@ namespace dae::cpu {
 
 namespace {
 
-// Pause instructions an idle thread spins through before it sleeps: a few microseconds on
-// older x86-64, some 50 on recent Intel cores (whose pause is slower).
-constexpr int kSpins = 1000;
+// How long an idle thread spins before it sleeps: long enough to catch the next parallel loop
+// of the same training step (the linear model trained 12% faster than with 50 us), short
+// enough not to take a shared machine's core from other programs for long.
+constexpr auto kSpinTime = std::chrono::microseconds(1000);
 
 thread_local bool t_in_parallel = false;
 
@@ -26,6 +28,17 @@ void pause() {
 #else
   std::this_thread::yield();
 #endif
+}
+
+// Spins until done() or kSpinTime has passed; returns done().
+template <typename Done>
+bool spin_until(Done done) {
+  const auto deadline = std::chrono::steady_clock::now() + kSpinTime;
+  while (!done()) {
+    for (int i = 0; i < 64; ++i) pause();
+    if (std::chrono::steady_clock::now() > deadline) return done();
+  }
+  return true;
 }
 
 int cores_available() {
@@ -69,9 +82,14 @@ class Pool {
     }
     wake_.notify_all();
     take_indices();
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      open_ = false;  // from now on no worker joins
+    }
+    const auto all_left = [&] { return joined_.load(std::memory_order_acquire) == 0; };
+    if (spin_until(all_left)) return;
     std::unique_lock<std::mutex> lock(mutex_);
-    open_ = false;
-    finished_.wait(lock, [&] { return joined_ == 0; });
+    finished_.wait(lock, all_left);
   }
 
  private:
@@ -90,17 +108,19 @@ class Pool {
   void work() {
     uint64_t seen = job_.load(std::memory_order_acquire);
     for (;;) {
-      for (int spin = 0; spin < kSpins && job_.load(std::memory_order_acquire) == seen; ++spin) pause();
+      spin_until([&] { return job_.load(std::memory_order_acquire) != seen; });
       std::unique_lock<std::mutex> lock(mutex_);
       wake_.wait(lock, [&] { return stopping_ || job_.load(std::memory_order_relaxed) != seen; });
       if (stopping_) return;
       seen = job_.load(std::memory_order_relaxed);
       if (!open_) continue;  // too late: the others have taken every index
-      ++joined_;
+      joined_.fetch_add(1, std::memory_order_relaxed);
       lock.unlock();
       take_indices();
-      lock.lock();
-      if (--joined_ == 0 && !open_) finished_.notify_one();
+      if (joined_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        std::lock_guard<std::mutex> notify(mutex_);  // the caller may be about to wait
+        finished_.notify_one();
+      }
     }
   }
 
@@ -114,7 +134,7 @@ class Pool {
   void* body_ = nullptr;
   int64_t count_ = 0;
   bool open_ = false, stopping_ = false;
-  int joined_ = 0;
+  std::atomic<int> joined_{0};  // workers in the current job (they join under mutex_)
 };
 
 Pool& pool() {
