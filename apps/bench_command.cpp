@@ -14,6 +14,7 @@
 #include "apps/training/training_run.h"
 #include "core/atomic_file.h"
 #include "core/profiler.h"
+#include "kernels/cpu_gemm.h"
 
 namespace dae {
 
@@ -39,6 +40,12 @@ double run_steps(TrainingRun& run, const Storage& order, int64_t steps) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+std::string format_fixed(double value, int decimals) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.*f", decimals, value);
+  return text;
+}
+
 void print_profile(int64_t steps, double step_seconds) {
   std::printf("  %-28s %7s %10s %9s %10s %9s %9s\n", "op", "calls", "ms/step", "share", "GFLOP/step",
               "GFLOP/s", "GB/s");
@@ -54,6 +61,69 @@ void print_profile(int64_t steps, double step_seconds) {
   }
   std::printf("  ops total %.3f ms/step of %.3f ms/step measured (the rest: autograd, allocation, gaps)\n\n",
               1e3 * total / static_cast<double>(steps), 1e3 * step_seconds);
+}
+
+// The columns of one (layer, pass) row after its time and FLOPs: the products inside it
+// (thread-ms, rate per thread, the rate of the same product alone on one thread, its shape), all
+// its passes' thread-ms together, and each other pass's.
+struct PassColumns {
+  std::string product = "-", rate = "-", alone = "-", shape = "-", cpu, others;
+};
+
+PassColumns pass_columns(const OpStats& s, double per_step) {
+  PassColumns c;
+  double cpu_seconds = 0;
+  for (const auto& [name, t] : s.passes) {
+    cpu_seconds += t.seconds;
+    if (name == "product") {
+      c.product = format_fixed(1e3 * t.seconds * per_step, 1);
+      c.rate = format_fixed(t.flops / t.seconds / 1e9, 1);
+      c.alone = format_fixed(t.product.flops() / cpu::product_seconds_alone(t.product) / 1e9, 1);
+      c.shape = std::to_string(t.product.m) + " x " + std::to_string(t.product.n) + " x " + std::to_string(t.product.k) +
+                (t.product.transpose_a ? " Aᵀ" : "") + (t.product.transpose_b ? " Bᵀ" : "");
+    } else {
+      c.others += (c.others.empty() ? "" : ", ") + name + " " + format_fixed(1e3 * t.seconds * per_step, 1);
+    }
+  }
+  c.cpu = format_fixed(1e3 * cpu_seconds * per_step, 1);
+  return c;
+}
+
+// One row per (layer, pass) of the layers that name themselves (the convolutions), layers in
+// the order the forward runs them. Markdown, for docs/benchmarks.md.
+void print_layer_profile(int64_t steps) {
+  const auto& entries = profiler::layer_stats();
+  if (entries.empty()) return;
+  std::vector<std::string> layers;
+  for (const LayerOpStats& e : entries)
+    if (std::find(layers.begin(), layers.end(), e.layer) == layers.end()) layers.push_back(e.layer);
+  const double per_step = 1.0 / static_cast<double>(steps);
+  std::printf("| layer | pass | ms | GFLOP | GFLOP/s | passes, thread-ms | product thread-ms | product GFLOP/s "
+              "| alone GFLOP/s | product m x n x k | other passes, thread-ms |\n");
+  std::printf("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
+  double total = 0;
+  for (const std::string& layer : layers) {
+    std::vector<const LayerOpStats*> rows;  // forward, backward_input, backward_weight
+    for (const LayerOpStats& e : entries)
+      if (e.layer == layer) rows.push_back(&e);
+    std::sort(rows.begin(), rows.end(), [](auto* a, auto* b) {
+      return a->op.size() < b->op.size() || (a->op.size() == b->op.size() && a->op < b->op);
+    });
+    for (const LayerOpStats* e : rows) {
+      const OpStats& s = e->stats;
+      total += s.seconds * per_step;
+      const auto dot = e->op.find('.');
+      const PassColumns c = pass_columns(s, per_step);
+      std::printf("| %s | %s | %.1f | %.2f | %.1f | %s | %s | %s | %s | %s | %s |\n", layer.c_str(),
+                  dot == std::string::npos ? "forward" : e->op.substr(dot + 1).c_str(), 1e3 * s.seconds * per_step,
+                  s.flops * per_step / 1e9, s.flops / s.seconds / 1e9, c.cpu.c_str(), c.product.c_str(),
+                  c.rate.c_str(), c.alone.c_str(), c.shape.c_str(), c.others.c_str());
+    }
+  }
+  std::printf("\n  the layers above: %.1f ms/step. ms: wall time of the op; GFLOP: the direct convolution's;\n"
+              "  thread-ms: CPU time of the threads that ran a pass, summed; a product's GFLOP/s: its own\n"
+              "  multiply-adds (Winograd's are 2.25-4x fewer) per thread-second\n\n",
+              1e3 * total);
 }
 
 BenchResult bench_model(const Options& options, const std::string& model, Device device) {
@@ -91,7 +161,10 @@ BenchResult bench_model(const Options& options, const std::string& model, Device
               1e3 * result.max_seconds / static_cast<double>(options.steps), result.flops_per_step / 1e9,
               result.flops_per_step / 1e9 / step, result.bytes_per_step / 1e9);
   std::fflush(stdout);
-  if (options.profile) print_profile(counted_steps, step);
+  if (options.profile) {
+    print_profile(counted_steps, step);
+    print_layer_profile(counted_steps);
+  }
   return result;
 }
 

@@ -4,7 +4,10 @@
 // --repeats timed runs of --steps steps each; each run ends by reading the loss, so GPU time
 // is included. Prints the median (with min and max), and the FLOPs and bytes of one step
 // counted op by op (core/profiler.h) to set the achieved rate against the machine's peak.
-// --profile adds a per-op table from one more, separately timed pass.
+// --profile adds a per-op table from one more, separately timed pass, and for the conv model a
+// per-layer table: each layer's forward, backward-input and backward-weight, with the time of
+// every pass inside its CPU kernel (kernels/cpu_pass_timer.h) and the rate of its products
+// against the same product timed alone.
 #pragma once
 
 #include "apps/options.h"

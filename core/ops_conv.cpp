@@ -10,6 +10,8 @@
 // For the transposed op the kernels see the "mirror" convolution: input [N, C_out, H_out,
 // W_out], output channels C_in, weight [C_in, C_out, kH, kW], which is exactly how PyTorch
 // stores a ConvTranspose2d weight.
+#include <string>
+
 #include "core/autograd.h"
 #include "core/dispatch.h"
 #include "core/op_checks.h"
@@ -48,8 +50,15 @@ ConvCost cost_of(const Conv2dShape& s) {
           4.0 * static_cast<double>(s.batch * s.in_channels * s.in_height * s.in_width), 4.0 * w, 4.0 * out};
 }
 
-double backward_flops(const ConvCost& c, bool input, bool weight) {
-  return 2 * c.macs * ((input ? 1 : 0) + (weight ? 1 : 0));
+// "conv2d 32->64 28x28", "conv_transpose2d 256->128 7x7->14x14 s2": a layer of the profile.
+std::string layer_name(const char* op, int64_t in_channels, int64_t out_channels, int64_t in_height,
+                       int64_t in_width, int64_t out_height, int64_t out_width, int64_t stride) {
+  std::string name = std::string(op) + " " + std::to_string(in_channels) + "->" + std::to_string(out_channels) +
+                     " " + std::to_string(in_height) + "x" + std::to_string(in_width);
+  if (out_height != in_height || out_width != in_width)
+    name += "->" + std::to_string(out_height) + "x" + std::to_string(out_width);
+  if (stride != 1) name += " s" + std::to_string(stride);
+  return name;
 }
 
 Tensor bias_gradient(const Tensor& dy, const Tensor& bias) {
@@ -77,19 +86,24 @@ Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, int64_t
             "conv2d: input " << x.shape() << " is smaller than the kernel " << weight.shape());
   const Device device = x.device();
   const ConvCost cost = cost_of(s);
-  OpScope scope("conv2d", device, 2 * cost.macs, cost.x_bytes + cost.w_bytes + cost.y_bytes);
+  const double flops = 2 * cost.macs, bytes = cost.x_bytes + cost.w_bytes + cost.y_bytes;
+  const auto layer = [=] {
+    return layer_name("conv2d", s.in_channels, s.out_channels, s.in_height, s.in_width, s.out_height(),
+                      s.out_width(), s.stride);
+  };
+  OpScope scope("conv2d", device, flops, bytes, layer);
   Tensor y = Tensor::empty({s.batch, s.out_channels, s.out_height(), s.out_width()}, device);
   DAE_DISPATCH(device, conv2d_forward, x.data(), weight.data(), y.data(), s);
   add_bias(y, bias);
 
   record(y, "conv2d", {x, weight, bias}, [=](const Tensor& dy) {
-    OpScope backward_scope("conv2d.backward", device, backward_flops(cost, wants_grad(x), wants_grad(weight)),
-                           2 * (cost.x_bytes + cost.w_bytes + cost.y_bytes));
     Tensor dx, dweight, dbias;
     if (wants_grad(x)) {
+      OpScope input_scope("conv2d.backward_input", device, flops, bytes, layer);
       dx = Tensor::empty(x.shape(), device);
       DAE_DISPATCH(device, conv2d_backward_input, dy.data(), weight.data(), dx.data(), s);
     }
+    OpScope weight_scope("conv2d.backward_weight", device, wants_grad(weight) ? flops : 0, bytes, layer);
     if (wants_grad(weight)) {
       dweight = Tensor::empty(weight.shape(), device);
       DAE_DISPATCH(device, conv2d_backward_weight, dy.data(), x.data(), dweight.data(), s);
@@ -116,20 +130,24 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bia
                            weight.dim(2), weight.dim(3), stride, padding};
   const Device device = x.device();
   const ConvCost cost = cost_of(mirror);
-  OpScope scope("conv_transpose2d", device, 2 * cost.macs, cost.x_bytes + cost.w_bytes + cost.y_bytes);
+  const double flops = 2 * cost.macs, bytes = cost.x_bytes + cost.w_bytes + cost.y_bytes;
+  const auto layer = [=] {
+    return layer_name("conv_transpose2d", mirror.out_channels, mirror.in_channels, x.dim(2), x.dim(3), out_height,
+                      out_width, stride);
+  };
+  OpScope scope("conv_transpose2d", device, flops, bytes, layer);
   Tensor y = Tensor::empty({mirror.batch, mirror.in_channels, out_height, out_width}, device);
   DAE_DISPATCH(device, conv2d_backward_input, x.data(), weight.data(), y.data(), mirror);
   add_bias(y, bias);
 
   record(y, "conv_transpose2d", {x, weight, bias}, [=](const Tensor& dy) {
-    OpScope backward_scope("conv_transpose2d.backward", device,
-                           backward_flops(cost, wants_grad(x), wants_grad(weight)),
-                           2 * (cost.x_bytes + cost.w_bytes + cost.y_bytes));
     Tensor dx, dweight, dbias;
     if (wants_grad(x)) {
+      OpScope input_scope("conv_transpose2d.backward_input", device, flops, bytes, layer);
       dx = Tensor::empty(x.shape(), device);
       DAE_DISPATCH(device, conv2d_forward, dy.data(), weight.data(), dx.data(), mirror);
     }
+    OpScope weight_scope("conv_transpose2d.backward_weight", device, wants_grad(weight) ? flops : 0, bytes, layer);
     if (wants_grad(weight)) {
       dweight = Tensor::empty(weight.shape(), device);
       DAE_DISPATCH(device, conv2d_backward_weight, x.data(), dy.data(), dweight.data(), mirror);

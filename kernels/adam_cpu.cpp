@@ -7,8 +7,10 @@ void adam_step(float* params, const float* grads, float* exp_avg, float* exp_avg
                const AdamHyperparameters& hyperparameters, AdamStepState* state) {
   advance_adam_step(hyperparameters, *state);
   const AdamStepScalars scalars = state->scalars;
-#pragma omp parallel for simd schedule(static) if (n >= kParallelMinElements)
-  for (int64_t i = 0; i < n; ++i) adam_update(params[i], grads[i], exp_avg[i], exp_avg_sq[i], scalars);
+  parallel_for_blocks(n, kParallelBlock, [&](int64_t begin, int64_t end) {
+#pragma omp simd
+    for (int64_t i = begin; i < end; ++i) adam_update(params[i], grads[i], exp_avg[i], exp_avg_sq[i], scalars);
+  });
 }
 
 }  // namespace dae::cpu

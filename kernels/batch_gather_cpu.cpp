@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "kernels/batch_gather.h"
 #include "kernels/noise_cpu.h"
 
@@ -5,18 +7,26 @@ namespace dae::cpu {
 
 namespace {
 
-float gathered_pixel(const uint8_t* images, const int32_t* indices, int64_t i, const GatherShape& s) {
-  return pixel_to_unit(images[static_cast<int64_t>(indices[i / s.pixels]) * s.pixels + i % s.pixels]);
+// clean[i] for i in [first, last): the pixels of the images the indices pick, one run of an
+// image's pixels at a time (a division per element would cost more than the noise).
+DAE_CPU_INLINE void gather_clean(const uint8_t* images, const int32_t* indices, const GatherShape& s, int64_t first,
+                                 int64_t last, float* clean) {
+  for (int64_t i = first; i < last;) {
+    const int64_t row = i / s.pixels, column = i % s.pixels, run = std::min(last - i, s.pixels - column);
+    const uint8_t* pixels = images + static_cast<int64_t>(indices[row]) * s.pixels + column;
+    for (int64_t k = 0; k < run; ++k) clean[i + k] = pixel_to_unit(pixels[k]);
+    i += run;
+  }
 }
 
 DAE_CPU_CLONES void gather_blocks(const uint8_t* images, const int32_t* indices, float* clean,
                                   float* noisy, const GatherShape s, int64_t first_block,
                                   int64_t last_block, const NoiseParams p) {
+  gather_clean(images, indices, s, first_block * kNoiseBlockElements, last_block * kNoiseBlockElements, clean);
   for (int64_t b = first_block; b < last_block; ++b) {
     float z[4][kNoiseBlockGroups];
     normal_block(p, static_cast<uint64_t>(b * kNoiseBlockGroups), z);
     const int64_t first = b * kNoiseBlockElements;
-    for (int64_t i = first; i < first + kNoiseBlockElements; ++i) clean[i] = gathered_pixel(images, indices, i, s);
     for (int64_t l = 0; l < kNoiseBlockGroups; ++l)
       for (int k = 0; k < 4; ++k) noisy[first + 4 * l + k] = add_noise(clean[first + 4 * l + k], z[k][l], p.std);
   }
@@ -31,7 +41,7 @@ void gather_noisy_batch(const uint8_t* images, const int32_t* indices, float* cl
       noise, s.batch * s.pixels,
       [&](int64_t first, int64_t last) { gather_blocks(images, indices, clean, noisy, s, first, last, noise); },
       [&](int64_t i, float z) {
-        clean[i] = gathered_pixel(images, indices, i, s);
+        gather_clean(images, indices, s, i, i + 1, clean);
         noisy[i] = add_noise(clean[i], z, noise.std);
       });
 }

@@ -6,7 +6,8 @@
 // Shapes: x [N, C, H, W], W [O, C, kH, kW], y [N, O, H_out, W_out]. No bias (bias.h).
 // ConvTranspose2d is built from these three (core/ops_conv.cpp): its forward is this
 // backward-input, its backward-input is this forward.
-// CPU: im2col/col2im + OpenBLAS sgemm; CUDA: cuDNN. Each call overwrites its output.
+// CPU: Winograd F(4x4, 3x3) for stride-1 3x3 kernels, im2col/col2im + OpenBLAS sgemm for the
+// rest (conv2d_cpu.cpp chooses); CUDA: cuDNN. Each call overwrites its output.
 // Tests: test_ops_conv.cpp, test_cuda_ops.cpp.
 #pragma once
 

@@ -1,7 +1,5 @@
 #include "kernels/cpu_runtime.h"
 
-#include <cblas.h>
-#include <omp.h>
 
 #include <cstdlib>
 #include <mutex>
@@ -60,11 +58,17 @@ void deallocate(void* pointer, size_t bytes) noexcept {
   if (pointer) cache().give_back(pointer, rounded(bytes));
 }
 
-void set_num_threads(int threads) {
-  omp_set_num_threads(threads);
-  openblas_set_num_threads(threads);
+float* grow_scratch(std::vector<float>& buffer, int64_t floats) {
+  if (static_cast<int64_t>(buffer.size()) < floats) buffer.resize(static_cast<size_t>(floats));
+  return buffer.data();
 }
 
-int num_threads() { return omp_get_max_threads(); }
+void sum_parts(const float* parts, int64_t parts_count, int64_t count, float* out) {
+  for (int64_t i = 0; i < count; ++i) {
+    float total = parts[i];
+    for (int64_t part = 1; part < parts_count; ++part) total += parts[part * count + i];
+    out[i] = total;
+  }
+}
 
 }  // namespace dae::cpu

@@ -1,9 +1,12 @@
-// Host memory for CPU tensors and the CPU thread count, set from one place for OpenMP (our
-// loops) and OpenBLAS (matrix products).
+// Host memory for CPU tensors, scratch buffers for the kernels, and the threads
+// (cpu_threads.h).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
+
+#include "kernels/cpu_threads.h"
 
 namespace dae::cpu {
 
@@ -12,15 +15,14 @@ namespace dae::cpu {
 void* allocate(size_t bytes);
 void deallocate(void* pointer, size_t bytes) noexcept;
 
-void set_num_threads(int threads);
-int num_threads();
+// Grow-only scratch: `buffer` resized to hold at least `floats`, its data returned. Kernels keep
+// one thread_local buffer per use, so each thread working through its own chunks has its own.
+float* grow_scratch(std::vector<float>& buffer, int64_t floats);
 
-// Loops over fewer elements than this run on one thread. Waking OpenMP's threads costs
-// microseconds, and on a 2-core machine their spinning afterwards takes the cores that
-// OpenBLAS's threads need for the next matrix product: with every loop parallel the mlp model
-// trained at 3,100 images/s, with OpenMP told not to spin at 13,800. Only the conv model's
-// large maps are worth splitting.
-constexpr int64_t kParallelMinElements = int64_t{1} << 20;
+// out[i] = parts[i] + parts[count + i] + ... over `parts_count` consecutive parts, added in
+// that order (the partial sums of a weight gradient over fixed groups of images: the same
+// result for any thread count). out may be parts itself.
+void sum_parts(const float* parts, int64_t parts_count, int64_t count, float* out);
 
 }  // namespace dae::cpu
 
@@ -33,3 +35,5 @@ constexpr int64_t kParallelMinElements = int64_t{1} << 20;
 #else
 #define DAE_CPU_CLONES
 #endif
+// For helpers of DAE_CPU_CLONES functions: inlined, they are compiled for each clone's target.
+#define DAE_CPU_INLINE __attribute__((always_inline)) inline

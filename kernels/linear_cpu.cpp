@@ -1,28 +1,18 @@
+#include "kernels/cpu_gemm.h"
 #include "kernels/linear.h"
-
-#include <cblas.h>
 
 namespace dae::cpu {
 
 void linear_forward(const float* x, const float* weight, float* y, const LinearShape& s) {
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(s.batch),
-              static_cast<int>(s.out_features), static_cast<int>(s.in_features), 1.0f, x,
-              static_cast<int>(s.in_features), weight, static_cast<int>(s.in_features), 0.0f, y,
-              static_cast<int>(s.out_features));
+  sgemm(ProductShape{s.batch, s.out_features, s.in_features, false, true}, x, weight, 0.0f, y);
 }
 
 void linear_backward_input(const float* dy, const float* weight, float* dx, const LinearShape& s) {
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(s.batch),
-              static_cast<int>(s.in_features), static_cast<int>(s.out_features), 1.0f, dy,
-              static_cast<int>(s.out_features), weight, static_cast<int>(s.in_features), 0.0f, dx,
-              static_cast<int>(s.in_features));
+  sgemm(ProductShape{s.batch, s.in_features, s.out_features, false, false}, dy, weight, 0.0f, dx);
 }
 
 void linear_backward_weight(const float* dy, const float* x, float* dweight, const LinearShape& s) {
-  cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, static_cast<int>(s.out_features),
-              static_cast<int>(s.in_features), static_cast<int>(s.batch), 1.0f, dy,
-              static_cast<int>(s.out_features), x, static_cast<int>(s.in_features), 0.0f, dweight,
-              static_cast<int>(s.in_features));
+  sgemm(ProductShape{s.out_features, s.in_features, s.batch, true, false}, dy, x, 0.0f, dweight);
 }
 
 }  // namespace dae::cpu

@@ -29,16 +29,18 @@ struct PoolShape {
   int64_t out_width() const { return width / kWindow; }
 };
 
-// Offset (within the plane of width `width`) of the maximum of the window at (oy, ox): the CPU's
-// routing rule.
+// Whether `value` takes over as the window's maximum from `best`, in row-major window order:
+// only a larger value does (ties stay with the first), and a NaN always does, as in PyTorch
+// (so the last NaN of a window wins). The CPU's routing rule.
+inline bool pool_takes_over(float value, float best) { return value > best || value != value; }
+
+// Offset (within the plane of width `width`) of the maximum of the window at (oy, ox).
 inline int64_t pool_window_argmax(const float* plane, int64_t width, int64_t oy, int64_t ox) {
   int64_t best = (oy * PoolShape::kWindow) * width + ox * PoolShape::kWindow;
   for (int64_t i = 0; i < PoolShape::kWindow; ++i) {
     for (int64_t j = 0; j < PoolShape::kWindow; ++j) {
       const int64_t at = (oy * PoolShape::kWindow + i) * width + ox * PoolShape::kWindow + j;
-      const float value = plane[at];
-      // As PyTorch: a NaN always takes over, so the last NaN of a window wins.
-      if (value > plane[best] || value != value) best = at;
+      if (pool_takes_over(plane[at], plane[best])) best = at;
     }
   }
   return best;

@@ -1,3 +1,9 @@
+// 2x2 max pooling on the CPU (kernels/max_pool2d.h), one output row at a time: the window's
+// four values are compared in pool_window_argmax's order with pool_takes_over, written as
+// selects so that the loop over a row vectorizes. The backward writes every input pixel of
+// each window once (the gradient at the maximum, 0 at the other three), so dx needs no
+// separate zeroing pass; only an odd last row or column, outside every window, is zeroed.
+// Tests: test_ops_pool.cpp.
 #include <algorithm>
 
 #include "kernels/cpu_runtime.h"
@@ -5,30 +11,68 @@
 
 namespace dae::cpu {
 
-void max_pool2d_forward(const float* x, float* y, const PoolShape& s) {
-  const int64_t planes = s.batch * s.channels, Ho = s.out_height(), Wo = s.out_width();
-#pragma omp parallel for schedule(static) if (planes * s.height * s.width >= kParallelMinElements)
-  for (int64_t p = 0; p < planes; ++p) {
-    const float* plane = x + p * s.height * s.width;
-    float* out = y + p * Ho * Wo;
-    for (int64_t oy = 0; oy < Ho; ++oy)
-      for (int64_t ox = 0; ox < Wo; ++ox) out[oy * Wo + ox] = plane[pool_window_argmax(plane, s.width, oy, ox)];
+namespace {
+
+DAE_CPU_CLONES
+void forward_plane(const float* plane, float* out, const PoolShape& s) {
+  const int64_t W = s.width, Ho = s.out_height(), Wo = s.out_width();
+  for (int64_t oy = 0; oy < Ho; ++oy) {
+    const float* top = plane + 2 * oy * W;
+    const float* bottom = top + W;
+    for (int64_t ox = 0; ox < Wo; ++ox) {
+      float best = top[2 * ox];
+      best = pool_takes_over(top[2 * ox + 1], best) ? top[2 * ox + 1] : best;
+      best = pool_takes_over(bottom[2 * ox], best) ? bottom[2 * ox] : best;
+      best = pool_takes_over(bottom[2 * ox + 1], best) ? bottom[2 * ox + 1] : best;
+      out[oy * Wo + ox] = best;
+    }
   }
+}
+
+DAE_CPU_CLONES
+void backward_plane(const float* __restrict plane, const float* __restrict grad_out, float* __restrict grad_in,
+                    const PoolShape& s) {
+  const int64_t W = s.width, Ho = s.out_height(), Wo = s.out_width();
+  for (int64_t oy = 0; oy < Ho; ++oy) {
+    const float* top = plane + 2 * oy * W;
+    const float* bottom = top + W;
+    float* grad_top = grad_in + 2 * oy * W;
+    float* grad_bottom = grad_top + W;
+    for (int64_t ox = 0; ox < Wo; ++ox) {
+      const float a = top[2 * ox], b = top[2 * ox + 1], c = bottom[2 * ox], d = bottom[2 * ox + 1];
+      const bool b_wins = pool_takes_over(b, a);
+      const float best_ab = b_wins ? b : a;
+      const bool c_wins = pool_takes_over(c, best_ab);
+      const bool d_wins = pool_takes_over(d, c_wins ? c : best_ab);
+      // The gradient goes to the last pixel that took over; `rest` is what the earlier ones
+      // may still get.
+      const float g = grad_out[oy * Wo + ox];
+      grad_bottom[2 * ox + 1] = d_wins ? g : 0.0f;
+      float rest = d_wins ? 0.0f : g;
+      grad_bottom[2 * ox] = c_wins ? rest : 0.0f;
+      rest = c_wins ? 0.0f : rest;
+      grad_top[2 * ox + 1] = b_wins ? rest : 0.0f;
+      grad_top[2 * ox] = b_wins ? 0.0f : rest;
+    }
+    if (W % 2) grad_top[W - 1] = grad_bottom[W - 1] = 0.0f;
+  }
+  if (s.height % 2) std::fill(grad_in + (s.height - 1) * W, grad_in + s.height * W, 0.0f);
+}
+
+}  // namespace
+
+void max_pool2d_forward(const float* x, float* y, const PoolShape& s) {
+  const int64_t planes = s.batch * s.channels;
+  parallel_for(planes, planes * s.height * s.width,
+               [&](int64_t p) { forward_plane(x + p * s.height * s.width, y + p * s.out_height() * s.out_width(), s); });
 }
 
 void max_pool2d_backward(const float* x, const float* /*y*/, const float* dy, float* dx,
                          const PoolShape& s) {
-  const int64_t planes = s.batch * s.channels, Ho = s.out_height(), Wo = s.out_width();
-#pragma omp parallel for schedule(static) if (planes * s.height * s.width >= kParallelMinElements)
-  for (int64_t p = 0; p < planes; ++p) {
-    const float* plane = x + p * s.height * s.width;
-    const float* grad_out = dy + p * Ho * Wo;
-    float* grad_in = dx + p * s.height * s.width;
-    std::fill(grad_in, grad_in + s.height * s.width, 0.0f);
-    for (int64_t oy = 0; oy < Ho; ++oy)
-      for (int64_t ox = 0; ox < Wo; ++ox)
-        grad_in[pool_window_argmax(plane, s.width, oy, ox)] = grad_out[oy * Wo + ox];
-  }
+  const int64_t planes = s.batch * s.channels;
+  parallel_for(planes, planes * s.height * s.width, [&](int64_t p) {
+    backward_plane(x + p * s.height * s.width, dy + p * s.out_height() * s.out_width(), dx + p * s.height * s.width, s);
+  });
 }
 
 }  // namespace dae::cpu

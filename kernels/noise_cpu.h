@@ -38,10 +38,9 @@ template <typename EmitBlocks, typename Emit>
 void for_each_normal(const NoiseParams& p, int64_t n, EmitBlocks emit_blocks, Emit emit) {
   const int64_t blocks = n / kNoiseBlockElements;
   constexpr int64_t kBlocksPerChunk = 64;
-  const int64_t chunks = (blocks + kBlocksPerChunk - 1) / kBlocksPerChunk;
-#pragma omp parallel for schedule(static) if (n >= kParallelMinElements)
-  for (int64_t c = 0; c < chunks; ++c)
+  parallel_for((blocks + kBlocksPerChunk - 1) / kBlocksPerChunk, n, [&](int64_t c) {
     emit_blocks(c * kBlocksPerChunk, c * kBlocksPerChunk + kBlocksPerChunk < blocks ? c * kBlocksPerChunk + kBlocksPerChunk : blocks);
+  });
   for (int64_t g = blocks * kNoiseBlockGroups; 4 * g < n; ++g) {
     float z[4];
     normal_group(p, static_cast<uint64_t>(g), z);

@@ -16,6 +16,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <limits>
 #include <numeric>
@@ -26,6 +27,7 @@
 #include "core/autograd.h"
 #include "core/tensor.h"
 #include "tests/test_data.h"
+#include "kernels/cpu_threads.h"
 
 namespace dae::test {
 
@@ -498,6 +500,22 @@ inline std::function<std::vector<double>()> evaluate_without_grad(std::function<
     return values_of(forward());
   };
 }
+
+inline bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+}
+
+// Restores the CPU thread count a test changed.
+class ThreadCountGuard {
+ public:
+  ThreadCountGuard() : threads_(cpu::num_threads()) {}
+  ~ThreadCountGuard() { cpu::set_num_threads(threads_); }
+  ThreadCountGuard(const ThreadCountGuard&) = delete;
+  ThreadCountGuard& operator=(const ThreadCountGuard&) = delete;
+
+ private:
+  int threads_;
+};
 
 }  // namespace dae::test
 

@@ -31,6 +31,7 @@
 #include "kernels/bias.h"
 #include "kernels/conv2d.h"
 #include "kernels/cpu_runtime.h"
+#include "kernels/cpu_threads.h"
 #include "kernels/linear.h"
 #include "kernels/max_pool2d.h"
 #include "kernels/mse_loss.h"
@@ -80,10 +81,12 @@ using test::unwritten;
 using DeviceArray = test::GuardedDeviceArray<float>;
 
 // Element counts for the element-wise kernels: 1, odd sizes around one 256-thread block, one
-// MLP batch (37 x 784), 100,003, and just over cpu::kParallelMinElements (2^20), where the CPU
-// side turns OpenMP on. That last one is also over kMaxPartialSums x kThreadsPerBlock =
-// 262,144, so mse_loss's grid-stride loop makes several passes (4) over it.
-constexpr int64_t kLargeCount = cpu::kParallelMinElements + 3;
+// MLP batch (37 x 784), 100,003, and 2^20 + 3. The last three are over
+// cpu::kParallelMinElements (2^14), where the CPU side splits its loops over threads; the last
+// is also over kMaxPartialSums x kThreadsPerBlock = 262,144, so mse_loss's grid-stride loop
+// makes several passes (4) over it.
+constexpr int64_t kLargeCount = (int64_t{1} << 20) + 3;
+static_assert(kLargeCount > cpu::kParallelMinElements, "the largest count must reach the CPU's parallel loops");
 static_assert(kLargeCount > 2 * int64_t{cuda::kMaxPartialSums} * cuda::kThreadsPerBlock,
               "the largest count must make mse_loss's grid-stride loop pass more than once");
 const int64_t kCounts[] = {1, 3, 255, 257, 29008, 100003, kLargeCount};

@@ -39,25 +39,12 @@ std::vector<float> draw(int64_t n, const NoiseParams& params) {
   return y;
 }
 
-bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
-}
-
 double fraction_equal(const std::vector<float>& a, const std::vector<float>& b) {
   size_t equal = 0;
   for (size_t i = 0; i < a.size(); ++i) equal += a[i] == b[i];
   return static_cast<double>(equal) / static_cast<double>(a.size());
 }
 
-// Restores the thread count a test changed.
-class ThreadCountGuard {
- public:
-  ThreadCountGuard() : threads_(cpu::num_threads()) {}
-  ~ThreadCountGuard() { cpu::set_num_threads(threads_); }
-
- private:
-  int threads_;
-};
 
 }  // namespace
 

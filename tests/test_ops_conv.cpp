@@ -11,7 +11,9 @@
 
 #include "core/error.h"
 #include "core/ops.h"
+#include "core/profiler.h"
 #include "kernels/conv2d.h"
+#include "kernels/conv2d_cpu_lowerings.h"
 #include "tests/reference.h"
 
 using namespace dae;
@@ -135,17 +137,17 @@ TEST_CASE("conv output sizes follow PyTorch's formulas", "[kernels][conv]") {
   CHECK(ops::conv_transpose2d(random_tensor({1, 3, 5, 5}, 8), wt, Tensor(), 3, 1, 2).shape() == Shape{1, 2, 15, 15});
 }
 
-TEST_CASE("conv kernels overwrite their outputs across several image chunks", "[kernels][conv]") {
-  // The CPU kernels process images in chunks of at most 2^22 column floats: with C*kH*kW = 576
-  // rows and a 28x28 map that is 9 images, so a batch of 19 runs as 9 + 9 + 1, and the weight
-  // gradient must sum over all chunks. Outputs start as NaN: a chunk that read stale output
-  // (beta != 0 on the first chunk) or skipped its part would leave NaN or a wrong sum behind.
-  const Conv2dGeometry g{19, 64, 28, 28, 2, 3, 3, 1, 1};
+namespace {
+
+// The three CPU kernels on raw buffers that start as NaN, against the double reference: a
+// part of the output skipped, or read before it is written (a first chunk that adds to stale
+// output), leaves NaN or a wrong sum behind.
+void check_conv_kernels(const Conv2dGeometry& g, const Tolerance& tolerance, uint32_t seed) {
   const Conv2dShape shape{g.batch, g.in_channels, g.height, g.width, g.out_channels,
                           g.kernel_height, g.kernel_width, g.stride, g.padding};
-  const std::vector<float> x = random_values(g.x_shape().numel(), 30);
-  const std::vector<float> weight = random_values(g.weight_shape().numel(), 31);
-  const std::vector<float> dy = random_values(g.y_shape().numel(), 32);
+  const std::vector<float> x = random_values(g.x_shape().numel(), seed);
+  const std::vector<float> weight = random_values(g.weight_shape().numel(), seed + 1);
+  const std::vector<float> dy = random_values(g.y_shape().numel(), seed + 2);
   const float nan = std::numeric_limits<float>::quiet_NaN();
   std::vector<float> y(dy.size(), nan), dx(x.size(), nan), dweight(weight.size(), nan);
   cpu::conv2d_forward(x.data(), weight.data(), y.data(), shape);
@@ -155,9 +157,61 @@ TEST_CASE("conv kernels overwrite their outputs across several image chunks", "[
   const Reference forward = bilinear_reference(g, to_double(x), to_double(weight), {});
   const BilinearGradients backward =
       bilinear_gradients(g, to_double(x), to_double(weight), to_double(dy), g.out_channels);
-  CHECK(approx_equal(y, forward.value, kGemmTolerance, forward.magnitude));
-  CHECK(approx_equal(dx, backward.x.value, kGemmTolerance, backward.x.magnitude));
-  CHECK(approx_equal(dweight, backward.weight.value, kGemmTolerance, backward.weight.magnitude));
+  CHECK(approx_equal(y, forward.value, tolerance, forward.magnitude));
+  CHECK(approx_equal(dx, backward.x.value, tolerance, backward.x.magnitude));
+  CHECK(approx_equal(dweight, backward.weight.value, tolerance, backward.weight.magnitude));
+}
+
+}  // namespace
+
+TEST_CASE("conv kernels overwrite their outputs across several image chunks", "[kernels][conv]") {
+  // im2col: chunks of at most 2^19 column floats; with C*kH*kW = 1600 rows and a 28x28 map
+  // that is one image (over the limit on its own), so a batch of 19 runs as 19 chunks, and the
+  // weight gradient sums them in 4 parts of 4-5 chunks.
+  const Conv2dGeometry im2col{19, 64, 28, 28, 2, 5, 5, 1, 2};
+  REQUIRE_FALSE(cpu::winograd::applies({19, 64, 28, 28, 2, 5, 5, 1, 2}));
+  check_conv_kernels(im2col, kGemmTolerance, 30);
+  // Winograd: chunks of 16 images, taken by the threads in turn, the weight gradient summed in
+  // 4 parts; 70 = 4 x 16 + 6 leaves a last chunk with 10 empty lanes.
+  const Conv2dGeometry winograd{70, 9, 7, 7, 5, 3, 3, 1, 1};
+  REQUIRE(cpu::winograd::applies({70, 9, 7, 7, 5, 3, 3, 1, 1}));
+  check_conv_kernels(winograd, kGemmTolerance, 40);
+}
+
+TEST_CASE("Winograd F(4x4, 3x3) convolutions stay within their own bound", "[kernels][conv]") {
+  // F(4x4, 3x3) computes each output as A^T [(G g G^T) (.) (B^T d B)] A: the transforms mix
+  // up to 6 values with coefficients up to 8 (A^T's last row is 1, -1, 8, -8, 1), so a
+  // rounding error made in the transformed domain reaches an output multiplied by up to
+  // ~10-20 more than in a direct sum (Barabasz et al., "Error analysis and improving the
+  // accuracy of Winograd convolution for deep neural networks", 2020: about an order of
+  // magnitude above direct convolution for these interpolation points 0, +-1, +-2). Measured
+  // on these geometries and the conv model's real ones at batch 4-16: at most 3.2e-6 of
+  // sum|terms| (im2col: 2.8e-7). 2e-5 leaves a 6x margin and is 5x tighter than the GEMM
+  // tolerance the op tests use; a missing or doubled tap (>= 1/9 of sum|terms| for the
+  // 3x3 window of an output) fails it by far.
+  const Tolerance winograd_tolerance{0.0, 2e-5};
+  const std::vector<Conv2dGeometry> geometries{
+      {2, 64, 14, 14, 128, 3, 3, 1, 1},  // encoder.layer2.0, real channels
+      {17, 32, 28, 28, 6, 3, 3, 1, 1},   // 28x28: 7x7 tiles; 17 = a full group and one image
+      {37, 5, 7, 7, 3, 3, 3, 1, 1},      // 7x7: the last tile row and column half outside
+      {3, 4, 5, 6, 5, 3, 3, 1, 0},       // padding 0 (its input gradient: padding 2)
+      {3, 4, 5, 6, 5, 3, 3, 1, 2},       // padding 2 (its input gradient: padding 0)
+      {2, 3, 1, 1, 2, 3, 3, 1, 1},       // a 1x1 map: one tile, eight of its nine taps outside
+  };
+  for (const Conv2dGeometry& g : geometries) {
+    INFO("batch " << g.batch << ", " << g.in_channels << " -> " << g.out_channels << ", " << g.height << "x"
+                  << g.width << ", padding " << g.padding);
+    REQUIRE(cpu::winograd::applies({g.batch, g.in_channels, g.height, g.width, g.out_channels, 3, 3, 1, g.padding}));
+    check_conv_kernels(g, winograd_tolerance, 50);
+  }
+}
+
+TEST_CASE("only stride-1 3x3 convolutions with padding up to 2 take the Winograd path", "[kernels][conv]") {
+  CHECK(cpu::winograd::applies({1, 1, 28, 28, 16, 3, 3, 1, 1}));
+  CHECK_FALSE(cpu::winograd::applies({1, 128, 14, 14, 256, 3, 3, 2, 1}));  // the decoder's stride 2
+  CHECK_FALSE(cpu::winograd::applies({1, 3, 9, 9, 2, 3, 3, 1, 3}));        // input gradient: padding -1
+  CHECK_FALSE(cpu::winograd::applies({1, 3, 9, 9, 2, 3, 2, 1, 1}));
+  CHECK_FALSE(cpu::winograd::applies({1, 3, 9, 9, 2, 1, 1, 1, 0}));
 }
 
 TEST_CASE("conv ops reject bad shapes and settings with a message", "[kernels][conv]") {
@@ -170,4 +224,30 @@ TEST_CASE("conv ops reject bad shapes and settings with a message", "[kernels][c
   CHECK_THROWS_WITH(ops::conv_transpose2d(x, random_tensor({3, 4, 3, 3}, 46), Tensor(), 2, 1, 2),
                     Catch::Contains("output_padding"));
   CHECK_THROWS_AS(ops::conv_transpose2d(x, random_tensor({5, 4, 3, 3}, 47), Tensor(), 2, 1, 1), Error);
+}
+
+TEST_CASE("the profiler counts each conv layer's passes under its name", "[kernels][conv]") {
+  const Tensor x = random_tensor({2, 3, 9, 9}, 60), weight = random_tensor({5, 3, 3, 3}, 61);
+  Tensor w = weight;
+  w.set_requires_grad(true);
+  profiler::reset();
+  profiler::enable(true);
+  weighted_sum(ops::conv2d(x, w, Tensor(), 1, 1), random_values(2 * 5 * 81, 62)).backward();
+  profiler::enable(false);
+  // 2 images x 5 channels x 81 outputs x 27 multiply-adds, 2 FLOPs each.
+  const double flops = 2.0 * 2 * 5 * 81 * 27;
+  std::vector<std::string> ops;
+  for (const LayerOpStats& entry : profiler::layer_stats()) {
+    INFO(entry.op);
+    CHECK(entry.layer == "conv2d 3->5 9x9");
+    CHECK(entry.stats.calls == 1);
+    CHECK(entry.stats.flops == flops);
+    CHECK(entry.stats.passes.count("product") == 1);
+    CHECK(entry.stats.passes.count(entry.op == "conv2d.backward_weight" ? "output gradient transform"
+                                                                        : "input transform") == 1);
+    ops.push_back(entry.op);
+  }
+  profiler::reset();
+  // x needs no gradient: no backward_input pass.
+  CHECK(ops == std::vector<std::string>{"conv2d", "conv2d.backward_weight"});
 }
