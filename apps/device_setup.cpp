@@ -26,11 +26,14 @@ Device resolve_device(DeviceChoice choice, std::string& why) {
     case DeviceChoice::CPU:
       why = "asked for with --device cpu";
       return Device::CPU;
-    case DeviceChoice::CUDA:
-      DAE_CHECK(cuda.available, "--device cuda: " << why_no_gpu(cuda.reason) << " (" << cuda.reason
-                                                  << "); use --device cpu or auto");
+    case DeviceChoice::CUDA: {
+      // The runtime's own words follow the plain ones only when they add something.
+      const std::string plain = why_no_gpu(cuda.reason);
+      const std::string detail = plain == cuda.reason ? "" : " (" + cuda.reason + ")";
+      DAE_CHECK(cuda.available, "--device cuda: " << plain << detail << "; use --device cpu or auto");
       why = cuda.reason;
       return Device::CUDA;
+    }
     case DeviceChoice::Auto:
       break;
   }

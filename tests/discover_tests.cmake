@@ -2,8 +2,9 @@
 # it (tests/CMakeLists.txt). The binary lists "name<TAB>tag,tag" (tests/main.cpp,
 # --list-for-ctest); each entry runs exactly that test case, by its escaped name, with
 # --warn NoTests so that an entry matching nothing fails; its tags become CTest labels
-# (`ctest -L kernels`, `ctest -L cuda`) and exit code 77 reports "Skipped".
-#   cmake -D TEST_EXECUTABLE=... -D CTEST_FILE=... -P discover_tests.cmake
+# (`ctest -L kernels`, `ctest -L cuda`) and exit code 77 reports "Skipped". TEST_ENVIRONMENT,
+# when given, is one VAR=value set for every entry.
+#   cmake -D TEST_EXECUTABLE=... -D CTEST_FILE=... [-D TEST_ENVIRONMENT=...] -P discover_tests.cmake
 execute_process(COMMAND "${TEST_EXECUTABLE}" --list-for-ctest
                 OUTPUT_VARIABLE listing RESULT_VARIABLE result)
 if(NOT result EQUAL 0)
@@ -32,6 +33,9 @@ foreach(line IN LISTS lines)
   endforeach()
   string(APPEND script "add_test([==[${name}]==] [==[${TEST_EXECUTABLE}]==] [==[${spec}]==] --warn NoTests)\n")
   string(APPEND script "set_tests_properties([==[${name}]==] PROPERTIES SKIP_RETURN_CODE 77 LABELS [==[${labels}]==])\n")
+  if(NOT TEST_ENVIRONMENT STREQUAL "")
+    string(APPEND script "set_tests_properties([==[${name}]==] PROPERTIES ENVIRONMENT [==[${TEST_ENVIRONMENT}]==])\n")
+  endif()
   math(EXPR count "${count} + 1")
 endforeach()
 file(WRITE "${CTEST_FILE}" "${script}")
