@@ -42,8 +42,9 @@ std::string suggestion(const std::string& word, const std::vector<std::string>& 
 
 // A value as a shell word: quoted when it holds anything but letters, digits and _./:=+-.
 std::string shell_word(const std::string& value) {
-  if (!value.empty() && value.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:=+-") ==
-                            std::string::npos)
+  if (!value.empty() &&
+      value.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:=+-") ==
+          std::string::npos)
     return value;
   std::string quoted = "'";
   for (char c : value) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);

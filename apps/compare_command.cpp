@@ -8,15 +8,15 @@
 
 #include "apps/console.h"
 #include "apps/device_setup.h"
-#include "apps/interrupt.h"
-#include "apps/run_folder.h"
 #include "apps/evaluation/memory_usage.h"
 #include "apps/evaluation/model_codes.h"
+#include "apps/interrupt.h"
 #include "apps/option_mapping.h"
 #include "apps/report/comparison_report.h"
 #include "apps/report/comparison_setup.h"
 #include "apps/report/output_dir.h"
 #include "apps/report/text_format.h"
+#include "apps/run_folder.h"
 #include "apps/training/checkpoint.h"
 #include "core/error.h"
 #include "core/torch_cpu_generator.h"
@@ -27,9 +27,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 // Adds a stage to the report's "Time per stage" and returns its seconds.
 double record_stage(ComparisonResults& results, const std::string& stage, Clock::time_point start) {
@@ -167,8 +165,9 @@ void evaluate_quality(const StudySettings& settings, const DeviceDataset& test, 
     std::printf("   (PSNR / SSIM, %.1f s)\n", seconds_since(start));
     std::fflush(stdout);
   }
-  record_stage(results, "PSNR, SSIM and per-digit MSE at " + std::to_string(measured_noise_levels(settings).size()) +
-                            " noise levels",
+  record_stage(results,
+               "PSNR, SSIM and per-digit MSE at " + std::to_string(measured_noise_levels(settings).size()) +
+                   " noise levels",
                all_levels);
   std::printf("\n");
 }
@@ -208,7 +207,8 @@ void print_summary(const ComparisonResults& r) {
 }  // namespace
 
 std::string find_checkpoint(const std::string& dir, const std::string& model) {
-  const std::string nested = dir + "/" + model + "/" + model + ".safetensors", flat = dir + "/" + model + ".safetensors";
+  const std::string nested = dir + "/" + model + "/" + model + ".safetensors",
+                    flat = dir + "/" + model + ".safetensors";
   if (std::filesystem::is_regular_file(nested)) return nested;
   if (std::filesystem::is_regular_file(flat)) return flat;
   DAE_THROW("--load-dir " << dir << ": no checkpoint of the " << model << " model (looked for " << nested << " and "
@@ -274,7 +274,8 @@ int run_compare_command(const Options& options) {
   const StudySettings settings = study_settings(options);
   start = Clock::now();
   for (size_t m = 0; m < contestants.models.size(); ++m)
-    results.models[m].forward_flops_per_image = forward_flops_per_image(*contestants.models[m], *test, options.batch_size);
+    results.models[m].forward_flops_per_image =
+        forward_flops_per_image(*contestants.models[m], *test, options.batch_size);
   record_stage(results, "count the FLOPs of a forward pass", start);
   evaluate_quality(settings, *test, contestants.models, results);
   run_classifiers(settings, data, *test, contestants.models, device, results);

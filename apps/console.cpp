@@ -16,8 +16,8 @@ std::string count_of(int64_t count, const std::string& noun) {
 
 void print_recipe(const Options& options) {
   std::printf("  recipe   %s, batch %lld, Adam lr %g, noise std %g, target %s, %s\n",
-              count_of(options.epochs, "epoch").c_str(), static_cast<long long>(options.batch_size),
-              options.lr, options.noise_std, options.target == Target::Noisy ? "noisy" : "clean",
+              count_of(options.epochs, "epoch").c_str(), static_cast<long long>(options.batch_size), options.lr,
+              options.noise_std, options.target == Target::Noisy ? "noisy" : "clean",
               options.shuffle ? "shuffled every epoch" : "no shuffle");
   std::printf("  seed     %llu\n", static_cast<unsigned long long>(options.seed));
   std::fflush(stdout);
@@ -34,14 +34,13 @@ void print_data(const Options& options, const MnistData& data) {
 
 std::string describe_run(TrainingRun& run) {
   return run.config().model + " autoencoder: " + std::to_string(run.model().parameter_count()) + " parameters; " +
-         std::to_string(run.steps_per_epoch()) + " steps of " + std::to_string(run.config().batch_size) +
-         " per epoch";
+         std::to_string(run.steps_per_epoch()) + " steps of " + std::to_string(run.config().batch_size) + " per epoch";
 }
 
 void print_epoch(const EpochResult& r, int64_t last_epoch) {
   std::printf("epoch %lld/%lld  train %.6f  first-batch %.4f  test %.6f  %.2f dB  %.1f s  %.0f img/s\n",
-              static_cast<long long>(r.epoch), static_cast<long long>(last_epoch), r.train_loss,
-              r.first_batch_loss, r.test_loss, r.test_psnr, r.seconds, r.images_per_second);
+              static_cast<long long>(r.epoch), static_cast<long long>(last_epoch), r.train_loss, r.first_batch_loss,
+              r.test_loss, r.test_psnr, r.seconds, r.images_per_second);
   std::fflush(stdout);
 }
 
@@ -79,8 +78,8 @@ TrainingObserver console_observer(const TrainingRun& run, int64_t last_epoch, st
   };
   observer.on_logged_loss = [bar, &logged](const StepLoss& s) {
     if (*bar) (*bar)->clear();
-    std::printf("  epoch %lld step %5lld  loss %.6f\n", static_cast<long long>(s.epoch),
-                static_cast<long long>(s.step), s.loss);
+    std::printf("  epoch %lld step %5lld  loss %.6f\n", static_cast<long long>(s.epoch), static_cast<long long>(s.step),
+                s.loss);
     std::fflush(stdout);
     logged.push_back(s);
   };

@@ -13,7 +13,7 @@ namespace {
 volatile std::sig_atomic_t g_signal = 0;
 
 void on_signal(int signal) {
-  if (g_signal != 0) {  // the second: end now, with the signal's default action
+  if (g_signal != 0) {         // the second: end now, with the signal's default action
     remove_temporary_files();  // a file being written is left as it was, without its temporary
     std::signal(signal, SIG_DFL);
     std::raise(signal);

@@ -35,9 +35,7 @@ StudySettings study_settings(const Options& options) {
   return settings;
 }
 
-std::string report_dir(const Options& options) {
-  return options.out_dir.empty() ? "reports/compare" : options.out_dir;
-}
+std::string report_dir(const Options& options) { return options.out_dir.empty() ? "reports/compare" : options.out_dir; }
 
 std::string equivalent_compare_command(const Options& options) {
   Options resolved = options;

@@ -21,37 +21,37 @@ enum class DeviceChoice { Auto, CPU, CUDA };
 enum class Target { Clean, Noisy };
 
 struct Options {
-  std::string command;          // train | bench | compare ("train" for linear, mlp, conv, all)
-  std::string model;            // linear | mlp | conv | all: what the command works on
+  std::string command;  // train | bench | compare ("train" for linear, mlp, conv, all)
+  std::string model;    // linear | mlp | conv | all: what the command works on
   std::string data_dir = "data/mnist";
-  std::string out_dir;          // default runs/<model>
-  int64_t epochs = 10;          // with --load: the total to reach, counting the checkpoint's
+  std::string out_dir;  // default runs/<model>
+  int64_t epochs = 10;  // with --load: the total to reach, counting the checkpoint's
   int64_t batch_size = 256;
   double lr = 2e-4;
   double noise_std = 0.1;
   uint64_t seed = 0;
   DeviceChoice device = DeviceChoice::Auto;
-  int threads = 0;              // 0: every core
-  int64_t train_limit = 0;      // 0: all 60,000
-  int64_t test_limit = 0;       // 0: all 10,000
+  int threads = 0;          // 0: every core
+  int64_t train_limit = 0;  // 0: all 60,000
+  int64_t test_limit = 0;   // 0: all 10,000
   Target target = Target::Clean;
   bool shuffle = true;
-  int64_t log_every = 0;        // 0: no per-step log
+  int64_t log_every = 0;  // 0: no per-step log
   std::string load_path;
   std::string save_path;
   bool overwrite = false;            // replace a finished run in the output folder
   bool allow_recipe_change = false;  // resume a checkpoint with a different recipe
   bool tf32 = false;
-  bool cuda_graph = false;      // replay each training step as one captured CUDA graph
+  bool cuda_graph = false;  // replay each training step as one captured CUDA graph
   // bench only
   int64_t steps = 20;
   int64_t warmup = 3;
   int64_t repeats = 5;
   bool profile = false;
-  std::string json_path;        // bench: also write the results as JSON
+  std::string json_path;  // bench: also write the results as JSON
   // compare only
-  std::string load_dir;         // evaluate the checkpoints found there instead of training
-  int64_t probe_train = 0;      // training images of the linear probe and k-NN; 0: study_settings picks
+  std::string load_dir;     // evaluate the checkpoints found there instead of training
+  int64_t probe_train = 0;  // training images of the linear probe and k-NN; 0: study_settings picks
   bool help = false;
   bool version = false;
   std::set<std::string> given;  // the flags the command line set, e.g. "--epochs"

@@ -49,7 +49,8 @@ std::string progress_line(const std::string& label, int64_t done, int64_t total,
     if (fixed + kMinBarWidth > limit) continue;
     const int width = static_cast<int>(std::min<size_t>(kMaxBarWidth, limit - fixed));
     const int filled = total > 0 ? static_cast<int>(width * std::min(done, total) / total) : 0;
-    return label + " [" + std::string(static_cast<size_t>(filled), '#') + std::string(static_cast<size_t>(width - filled), '.') + tail;
+    return label + " [" + std::string(static_cast<size_t>(filled), '#') +
+           std::string(static_cast<size_t>(width - filled), '.') + tail;
   }
   return (label + " " + count).substr(0, limit);
 }
@@ -69,7 +70,8 @@ void ProgressBar::update(int64_t done, int64_t total, const std::function<std::s
   const auto now = std::chrono::steady_clock::now();
   if (done < total && now - last_draw_ < kRedrawInterval) return;
   last_draw_ = now;
-  const std::string line = progress_line(label_, done, total, details ? details() : "", elapsed_seconds(), terminal_columns());
+  const std::string line =
+      progress_line(label_, done, total, details ? details() : "", elapsed_seconds(), terminal_columns());
   std::fprintf(stderr, "\r\033[K%s", line.c_str());  // \033[K: erase the rest of the line
   std::fflush(stderr);
   drawn_ = true;

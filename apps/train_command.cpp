@@ -51,8 +51,8 @@ void load_into(const Options& options, TrainingRun& run) {
 
 // The line printed when Ctrl-C or SIGTERM stopped training: where the last checkpoint is and
 // the command that resumes from it.
-void print_interrupted(const Options& options, const std::string& model, const RunFolder& folder,
-                       TrainingRun& run, int64_t epochs_before) {
+void print_interrupted(const Options& options, const std::string& model, const RunFolder& folder, TrainingRun& run,
+                       int64_t epochs_before) {
   const std::string checkpoint = run.epochs_done() > epochs_before ? folder.checkpoint : options.load_path;
   std::printf("\ninterrupted during epoch %lld: ", static_cast<long long>(run.epochs_done() + 1));
   if (checkpoint.empty()) {
@@ -74,9 +74,9 @@ ModelSummary evaluate_only(const Options& options, TrainingRun& run, const RunFo
   evaluation.test_loss = run.evaluate();
   evaluation.test_psnr = psnr_from_mse(evaluation.test_loss);
   std::printf("evaluation only: test %.9g  PSNR %.2f dB\n", evaluation.test_loss, evaluation.test_psnr);
-  write_metrics_json(folder.dir + "/metrics.json", {run.config().model, options.load_path, run.epochs_done(),
-                                                    run.test_images(), options.noise_std, options.seed,
-                                                    evaluation.test_loss, evaluation.test_psnr});
+  write_metrics_json(folder.dir + "/metrics.json",
+                     {run.config().model, options.load_path, run.epochs_done(), run.test_images(), options.noise_std,
+                      options.seed, evaluation.test_loss, evaluation.test_psnr});
   return {run.config().model, run.model().parameter_count(), evaluation, 0, 0};
 }
 
@@ -89,7 +89,8 @@ ModelSummary train_model(const Options& options, const std::string& model, const
   std::printf("%s; %s; output in %s\n", describe_run(run).c_str(),
               epochs_before == 0 ? count_of(epochs, "epoch").c_str()
                                  : (std::to_string(epochs_before) + " of " + count_of(options.epochs, "epoch") +
-                                    " done, " + std::to_string(epochs) + " to go").c_str(),
+                                    " done, " + std::to_string(epochs) + " to go")
+                                       .c_str(),
               folder.dir.c_str());
   std::fflush(stdout);
 
@@ -128,8 +129,8 @@ std::string comparison_table(const std::vector<ModelSummary>& summaries) {
   out.setf(std::ios::fixed);
   for (const ModelSummary& s : summaries) {
     out.precision(6);
-    out << "| " << s.model << " | " << s.parameters << " | " << s.last.epoch << " | " << s.last.train_loss
-        << " | " << s.last.test_loss << " | ";
+    out << "| " << s.model << " | " << s.parameters << " | " << s.last.epoch << " | " << s.last.train_loss << " | "
+        << s.last.test_loss << " | ";
     out.precision(2);
     out << s.last.test_psnr << " | ";
     out.precision(1);

@@ -12,9 +12,8 @@ Adam::Adam(std::vector<Tensor> parameters, const AdamHyperparameters& hyperparam
   DAE_CHECK(!parameters_.empty(), "Adam: no parameters to optimize");
   DAE_CHECK(hyperparameters.lr >= 0 && hyperparameters.eps >= 0 && hyperparameters.beta1 >= 0 &&
                 hyperparameters.beta1 < 1 && hyperparameters.beta2 >= 0 && hyperparameters.beta2 < 1,
-            "Adam: invalid hyperparameters (lr " << hyperparameters.lr << ", betas "
-                                                 << hyperparameters.beta1 << ", " << hyperparameters.beta2
-                                                 << ", eps " << hyperparameters.eps << ")");
+            "Adam: invalid hyperparameters (lr " << hyperparameters.lr << ", betas " << hyperparameters.beta1 << ", "
+                                                 << hyperparameters.beta2 << ", eps " << hyperparameters.eps << ")");
   const Device device = parameters_.front().device();
   int64_t total = 0;
   for (const Tensor& p : parameters_) {
@@ -58,8 +57,8 @@ void Adam::step() {
   // Reads parameter, gradient and both moments, writes parameter and moments: 28 bytes each.
   OpScope scope("adam.step", flat_params_.device(), 12.0 * static_cast<double>(flat_params_.numel()),
                 28.0 * static_cast<double>(flat_params_.numel()));
-  DAE_DISPATCH(flat_params_.device(), adam_step, flat_params_.data(), flat_grads_.data(),
-               exp_avg_.data(), exp_avg_sq_.data(), flat_params_.numel(), hyperparameters_, state());
+  DAE_DISPATCH(flat_params_.device(), adam_step, flat_params_.data(), flat_grads_.data(), exp_avg_.data(),
+               exp_avg_sq_.data(), flat_params_.numel(), hyperparameters_, state());
 }
 
 int64_t Adam::step_count() const {

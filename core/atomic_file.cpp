@@ -101,21 +101,15 @@ void ignore_file_size_signal_by_default() {
 // Why a write failed, with what the user can do about the usual causes.
 std::string reason(int error) {
   switch (error) {
-    case EINTR:
-      return "interrupted by a signal";
-    case ENOENT:
-      return std::string(std::strerror(error)) + " (does the output directory exist?)";
+    case EINTR: return "interrupted by a signal";
+    case ENOENT: return std::string(std::strerror(error)) + " (does the output directory exist?)";
     case EACCES:
     case EPERM:
-    case EROFS:
-      return std::string(std::strerror(error)) + " (is the output directory writable?)";
+    case EROFS: return std::string(std::strerror(error)) + " (is the output directory writable?)";
     case ENOSPC:
-    case EDQUOT:
-      return std::string(std::strerror(error)) + " (is the disk full?)";
-    case EFBIG:
-      return std::string(std::strerror(error)) + " (file size limit reached: see ulimit -f)";
-    default:
-      return std::strerror(error);
+    case EDQUOT: return std::string(std::strerror(error)) + " (is the disk full?)";
+    case EFBIG: return std::string(std::strerror(error)) + " (file size limit reached: see ulimit -f)";
+    default: return std::strerror(error);
   }
 }
 
@@ -135,8 +129,8 @@ int write_all(int fd, const char* data, size_t size) {
 
 // Creates the temporary file for `path` beside it, registered before it exists so that no
 // moment has it on disk unknown to remove_temporary_files(). Returns the fd, or -errno.
-int create_temporary(const std::string& directory_prefix, const std::string& name,
-                     std::string& temp, std::optional<Registration>& registration) {
+int create_temporary(const std::string& directory_prefix, const std::string& name, std::string& temp,
+                     std::optional<Registration>& registration) {
   for (int attempt = 0; attempt < kNameAttempts; ++attempt) {
     temp = directory_prefix + temporary_name(name, g_temp_counter++);
     registration.emplace(temp);
@@ -175,8 +169,8 @@ void write_file_atomically(const std::string& path, const void* data, size_t siz
   const std::string name = path.substr(directory_prefix.size());
   DAE_CHECK(!name.empty(), "cannot write " << path << ": the path names a directory, not a file");
   DAE_CHECK(name.size() <= kMaxNameBytes, "cannot write " << path << ": " << reason(ENAMETOOLONG)
-                                                          << " (a file name has at most "
-                                                          << kMaxNameBytes << " bytes)");
+                                                          << " (a file name has at most " << kMaxNameBytes
+                                                          << " bytes)");
   std::string temp;
   std::optional<Registration> registration;
   const int fd = create_temporary(directory_prefix, name, temp, registration);

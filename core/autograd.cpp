@@ -35,9 +35,8 @@ void record(Tensor& output, const char* name, std::vector<Tensor> inputs, Backwa
 }
 
 void accumulate(const Tensor& destination, const Tensor& addition, const char* context) {
-  DAE_CHECK(destination.shape() == addition.shape(),
-            context << ": gradient shape " << addition.shape() << " does not match tensor shape "
-                    << destination.shape());
+  DAE_CHECK(destination.shape() == addition.shape(), context << ": gradient shape " << addition.shape()
+                                                             << " does not match tensor shape " << destination.shape());
   DAE_CHECK(destination.device() == addition.device(),
             context << ": gradient on " << addition.device() << ", tensor on " << destination.device());
   const double n = static_cast<double>(destination.numel());
@@ -63,8 +62,7 @@ std::unordered_map<Node*, int> count_consumers(Node* root) {
   return consumers;
 }
 
-void add_gradient(std::unordered_map<Node*, Tensor>& grads, Node* node, const Tensor& gradient,
-                  const char* context) {
+void add_gradient(std::unordered_map<Node*, Tensor>& grads, Node* node, const Tensor& gradient, const char* context) {
   auto [slot, inserted] = grads.try_emplace(node, gradient);
   if (!inserted) accumulate(slot->second, gradient, context);
 }
@@ -83,16 +81,18 @@ void add_leaf_gradient(const Tensor& leaf, const Tensor& gradient, const char* c
 
 void run_backward(const Tensor& root) {
   DAE_CHECK(root.numel() == 1, "backward: expected a one-element loss, got shape " << root.shape());
-  DAE_CHECK(root.requires_grad(), "backward: the tensor does not require grad (was it computed "
-                                  "under NoGradGuard, or from inputs that need no gradient?)");
+  DAE_CHECK(root.requires_grad(),
+            "backward: the tensor does not require grad (was it computed "
+            "under NoGradGuard, or from inputs that need no gradient?)");
   const Tensor seed = Tensor::full(root.shape(), 1.0f, root.device());
   if (!root.grad_fn()) {
     add_leaf_gradient(root, seed, "backward");
     return;
   }
   const std::shared_ptr<Node>& start = root.grad_fn();
-  DAE_CHECK(start->backward, "backward: " << start->name << "'s graph was already freed by an "
-                                           "earlier backward()");
+  DAE_CHECK(start->backward, "backward: " << start->name
+                                          << "'s graph was already freed by an "
+                                             "earlier backward()");
   auto consumers = count_consumers(start.get());
   std::unordered_map<Node*, Tensor> grads{{start.get(), seed}};
   // Owning pointers: once a node has run it lets go of its inputs, and a producer waiting in

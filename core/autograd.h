@@ -24,9 +24,9 @@ namespace dae {
 using BackwardFunction = std::function<std::vector<Tensor>(const Tensor& grad_output)>;
 
 struct Node {
-  const char* name;             // the op, for error messages
-  std::vector<Tensor> inputs;   // the op's inputs
-  BackwardFunction backward;    // released after it has run
+  const char* name;            // the op, for error messages
+  std::vector<Tensor> inputs;  // the op's inputs
+  BackwardFunction backward;   // released after it has run
 };
 
 // Gradient recording is on by default; NoGradGuard turns it off for a scope (evaluation).

@@ -55,8 +55,8 @@ class CapturedStep {
   std::vector<int64_t*> host_counters_;
   std::vector<int64_t> increments_;  // what the captured call added to each counter
   int64_t runs_ = 0;
-  Device device_ = Device::CPU;      // the step's, seen at the first run
-  Tensor result_;                    // the graph's copy of the step's result
+  Device device_ = Device::CPU;         // the step's, seen at the first run
+  Tensor result_;                       // the graph's copy of the step's result
   std::shared_ptr<cuda::Graph> graph_;  // shared_ptr: deletable where cuda::Graph is incomplete
 };
 

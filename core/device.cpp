@@ -69,8 +69,7 @@ CudaStatus ask_cuda() {
     status.reason = "built without CUDA support";
     return status;
   }
-  if (const char* disabled = std::getenv("DAE_DISABLE_CUDA");
-      disabled && std::string(disabled) != "0") {
+  if (const char* disabled = std::getenv("DAE_DISABLE_CUDA"); disabled && std::string(disabled) != "0") {
     status.reason = "disabled by DAE_DISABLE_CUDA";
     return status;
   }

@@ -12,11 +12,9 @@ namespace dae::detail {
 }  // namespace dae::detail
 
 #ifdef DAE_WITH_CUDA
-#define DAE_DISPATCH(device, function, ...)                                           \
-  ((device) == ::dae::Device::CPU ? ::dae::cpu::function(__VA_ARGS__)                 \
-                                  : ::dae::cuda::function(__VA_ARGS__))
+#define DAE_DISPATCH(device, function, ...) \
+  ((device) == ::dae::Device::CPU ? ::dae::cpu::function(__VA_ARGS__) : ::dae::cuda::function(__VA_ARGS__))
 #else
-#define DAE_DISPATCH(device, function, ...)                                           \
-  ((device) == ::dae::Device::CPU ? ::dae::cpu::function(__VA_ARGS__)                 \
-                                  : ::dae::detail::throw_without_cuda(#function))
+#define DAE_DISPATCH(device, function, ...) \
+  ((device) == ::dae::Device::CPU ? ::dae::cpu::function(__VA_ARGS__) : ::dae::detail::throw_without_cuda(#function))
 #endif

@@ -16,14 +16,14 @@ class Error : public std::runtime_error {
 
 }  // namespace dae
 
-#define DAE_THROW(message_stream)              \
-  do {                                         \
-    std::ostringstream dae_error_stream_;      \
-    dae_error_stream_ << message_stream;       \
+#define DAE_THROW(message_stream)                \
+  do {                                           \
+    std::ostringstream dae_error_stream_;        \
+    dae_error_stream_ << message_stream;         \
     throw ::dae::Error(dae_error_stream_.str()); \
   } while (0)
 
-#define DAE_CHECK(condition, message_stream) \
-  do {                                       \
+#define DAE_CHECK(condition, message_stream)     \
+  do {                                           \
     if (!(condition)) DAE_THROW(message_stream); \
   } while (0)

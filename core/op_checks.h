@@ -10,13 +10,11 @@ namespace dae::ops::detail {
 
 inline void check_rank(const char* op, const char* what, const Tensor& t, int rank) {
   DAE_CHECK(t.defined(), op << ": " << what << " is undefined");
-  DAE_CHECK(t.rank() == rank, op << ": " << what << " must have " << rank << " dimensions, got shape "
-                                 << t.shape());
+  DAE_CHECK(t.rank() == rank, op << ": " << what << " must have " << rank << " dimensions, got shape " << t.shape());
 }
 
 inline void check_shape(const char* op, const char* what, const Tensor& t, const Shape& expected) {
-  DAE_CHECK(t.shape() == expected,
-            op << ": " << what << " has shape " << t.shape() << ", expected " << expected);
+  DAE_CHECK(t.shape() == expected, op << ": " << what << " has shape " << t.shape() << ", expected " << expected);
 }
 
 inline void check_same_device(const char* op, std::initializer_list<const Tensor*> tensors) {
@@ -24,8 +22,8 @@ inline void check_same_device(const char* op, std::initializer_list<const Tensor
   for (const Tensor* t : tensors) {
     if (!t->defined()) continue;
     if (!first) first = t;
-    DAE_CHECK(t->device() == first->device(), op << ": tensors on different devices ("
-                                                 << first->device() << " and " << t->device() << ")");
+    DAE_CHECK(t->device() == first->device(),
+              op << ": tensors on different devices (" << first->device() << " and " << t->device() << ")");
   }
 }
 

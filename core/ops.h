@@ -14,13 +14,12 @@ namespace dae::ops {
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias);
 
 // x [N, C, H, W], weight [O, C, kH, kW], bias [O] or undefined.
-Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, int64_t stride,
-              int64_t padding);
+Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, int64_t stride, int64_t padding);
 
 // x [N, C_in, H, W], weight [C_in, C_out, kH, kW] (PyTorch's layout), bias [C_out] or undefined.
 // H_out = (H - 1) stride - 2 padding + kH + output_padding, with output_padding < stride.
-Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bias, int64_t stride,
-                        int64_t padding, int64_t output_padding);
+Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bias, int64_t stride, int64_t padding,
+                        int64_t output_padding);
 
 // 2x2 window, stride 2. x [N, C, H, W] -> [N, C, H/2, W/2].
 Tensor max_pool2d(const Tensor& x);
@@ -33,9 +32,8 @@ struct BatchNormOptions {
 
 // x [N, C, H, W]; weight, bias, running_mean, running_var [C]. In training the running
 // statistics are updated in place (see kernels/batch_norm2d.h for the formulas).
-Tensor batch_norm2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
-                    const Tensor& running_mean, const Tensor& running_var,
-                    const BatchNormOptions& options);
+Tensor batch_norm2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const Tensor& running_mean,
+                    const Tensor& running_var, const BatchNormOptions& options);
 
 Tensor relu(const Tensor& x);
 
@@ -57,7 +55,7 @@ Tensor add_gaussian_noise(const Tensor& x, const NoiseParams& noise);
 struct NoisyBatch {
   Tensor clean, noisy;  // [batch, pixels]
 };
-NoisyBatch gather_noisy_batch(const Storage& images, int64_t pixels, const Storage& order,
-                              int64_t first, int64_t batch, const NoiseParams& noise);
+NoisyBatch gather_noisy_batch(const Storage& images, int64_t pixels, const Storage& order, int64_t first, int64_t batch,
+                              const NoiseParams& noise);
 
 }  // namespace dae::ops

@@ -7,9 +7,8 @@
 
 namespace dae::ops {
 
-Tensor batch_norm2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
-                    const Tensor& running_mean, const Tensor& running_var,
-                    const BatchNormOptions& options) {
+Tensor batch_norm2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const Tensor& running_mean,
+                    const Tensor& running_var, const BatchNormOptions& options) {
   const char* op = "batch_norm2d";
   detail::check_rank(op, "input", x, 4);
   const Shape channels{x.dim(1)};
@@ -25,19 +24,18 @@ Tensor batch_norm2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
   const Device device = x.device();
   const double n = static_cast<double>(x.numel());
   // Training reads x three times (mean, variance, normalize); eval once. Each writes y.
-  OpScope scope("batch_norm2d", device, (options.training ? 7 : 4) * n,
-                4 * n * (options.training ? 4 : 2));
+  OpScope scope("batch_norm2d", device, (options.training ? 7 : 4) * n, 4 * n * (options.training ? 4 : 2));
   Tensor y = Tensor::empty(x.shape(), device);
   Tensor mean = Tensor::empty(channels, device), inv_std = Tensor::empty(channels, device);
   const BatchNormStatistics saved{mean.data(), inv_std.data()};
   const auto momentum = static_cast<float>(options.momentum);
   const auto eps = static_cast<float>(options.eps);
   if (options.training) {
-    DAE_DISPATCH(device, batch_norm2d_forward_train, x.data(), weight.data(), bias.data(), y.data(),
-                 saved, running_mean.data(), running_var.data(), s, momentum, eps);
+    DAE_DISPATCH(device, batch_norm2d_forward_train, x.data(), weight.data(), bias.data(), y.data(), saved,
+                 running_mean.data(), running_var.data(), s, momentum, eps);
   } else {
-    DAE_DISPATCH(device, batch_norm2d_forward_eval, x.data(), weight.data(), bias.data(), y.data(),
-                 saved, running_mean.data(), running_var.data(), s, eps);
+    DAE_DISPATCH(device, batch_norm2d_forward_eval, x.data(), weight.data(), bias.data(), y.data(), saved,
+                 running_mean.data(), running_var.data(), s, eps);
   }
 
   const bool training = options.training;
@@ -47,8 +45,8 @@ Tensor batch_norm2d(const Tensor& x, const Tensor& weight, const Tensor& bias,
     Tensor dweight = Tensor::empty(weight.shape(), device);
     Tensor dbias = Tensor::empty(bias.shape(), device);
     DAE_DISPATCH(device, batch_norm2d_backward, x.data(), dy.data(), weight.data(),
-                 BatchNormStatistics{mean.data(), inv_std.data()}, dx.data(), dweight.data(),
-                 dbias.data(), s, training);
+                 BatchNormStatistics{mean.data(), inv_std.data()}, dx.data(), dweight.data(), dbias.data(), s,
+                 training);
     return std::vector<Tensor>{dx, dweight, dbias};
   });
   return y;

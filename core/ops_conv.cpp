@@ -31,8 +31,8 @@ void check_conv_inputs(const char* op, const Tensor& x, const Tensor& weight, co
   detail::check_rank(op, "input", x, 4);
   detail::check_rank(op, "weight", weight, 4);
   DAE_CHECK(x.dim(1) == weight.dim(static_cast<int>(weight_channel_axis)),
-            op << ": input " << x.shape() << " has " << x.dim(1) << " channels but weight "
-               << weight.shape() << " expects " << weight.dim(static_cast<int>(weight_channel_axis)));
+            op << ": input " << x.shape() << " has " << x.dim(1) << " channels but weight " << weight.shape()
+               << " expects " << weight.dim(static_cast<int>(weight_channel_axis)));
   DAE_CHECK(stride >= 1 && padding >= 0,
             op << ": stride must be >= 1 and padding >= 0, got " << stride << " and " << padding);
   detail::check_same_device(op, {&x, &weight, &bias});
@@ -51,10 +51,10 @@ ConvCost cost_of(const Conv2dShape& s) {
 }
 
 // "conv2d 32->64 28x28", "conv_transpose2d 256->128 7x7->14x14 s2": a layer of the profile.
-std::string layer_name(const char* op, int64_t in_channels, int64_t out_channels, int64_t in_height,
-                       int64_t in_width, int64_t out_height, int64_t out_width, int64_t stride) {
-  std::string name = std::string(op) + " " + std::to_string(in_channels) + "->" + std::to_string(out_channels) +
-                     " " + std::to_string(in_height) + "x" + std::to_string(in_width);
+std::string layer_name(const char* op, int64_t in_channels, int64_t out_channels, int64_t in_height, int64_t in_width,
+                       int64_t out_height, int64_t out_width, int64_t stride) {
+  std::string name = std::string(op) + " " + std::to_string(in_channels) + "->" + std::to_string(out_channels) + " " +
+                     std::to_string(in_height) + "x" + std::to_string(in_width);
   if (out_height != in_height || out_width != in_width)
     name += "->" + std::to_string(out_height) + "x" + std::to_string(out_width);
   if (stride != 1) name += " s" + std::to_string(stride);
@@ -71,25 +71,23 @@ Tensor bias_gradient(const Tensor& dy, const Tensor& bias) {
 void add_bias(const Tensor& y, const Tensor& bias) {
   if (!bias.defined()) return;
   detail::check_shape("bias", "bias", bias, Shape{y.dim(1)});
-  DAE_DISPATCH(y.device(), bias_forward, y.data(), bias.data(),
-               BiasShape{y.dim(0), y.dim(1), y.dim(2) * y.dim(3)});
+  DAE_DISPATCH(y.device(), bias_forward, y.data(), bias.data(), BiasShape{y.dim(0), y.dim(1), y.dim(2) * y.dim(3)});
 }
 
 }  // namespace
 
-Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, int64_t stride,
-              int64_t padding) {
+Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, int64_t stride, int64_t padding) {
   check_conv_inputs("conv2d", x, weight, bias, 1, stride, padding);
-  const Conv2dShape s{x.dim(0), x.dim(1), x.dim(2), x.dim(3), weight.dim(0),
-                      weight.dim(2), weight.dim(3), stride, padding};
+  const Conv2dShape s{x.dim(0),      x.dim(1),      x.dim(2), x.dim(3), weight.dim(0),
+                      weight.dim(2), weight.dim(3), stride,   padding};
   DAE_CHECK(s.out_height() > 0 && s.out_width() > 0,
             "conv2d: input " << x.shape() << " is smaller than the kernel " << weight.shape());
   const Device device = x.device();
   const ConvCost cost = cost_of(s);
   const double flops = 2 * cost.macs, bytes = cost.x_bytes + cost.w_bytes + cost.y_bytes;
   const auto layer = [=] {
-    return layer_name("conv2d", s.in_channels, s.out_channels, s.in_height, s.in_width, s.out_height(),
-                      s.out_width(), s.stride);
+    return layer_name("conv2d", s.in_channels, s.out_channels, s.in_height, s.in_width, s.out_height(), s.out_width(),
+                      s.stride);
   };
   OpScope scope("conv2d", device, flops, bytes, layer);
   Tensor y = Tensor::empty({s.batch, s.out_channels, s.out_height(), s.out_width()}, device);
@@ -114,20 +112,19 @@ Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, int64_t
   return y;
 }
 
-Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bias, int64_t stride,
-                        int64_t padding, int64_t output_padding) {
+Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bias, int64_t stride, int64_t padding,
+                        int64_t output_padding) {
   check_conv_inputs("conv_transpose2d", x, weight, bias, 0, stride, padding);
   DAE_CHECK(output_padding >= 0 && output_padding < stride,
-            "conv_transpose2d: output_padding must be in [0, stride), got " << output_padding
-                                                                            << " with stride " << stride);
+            "conv_transpose2d: output_padding must be in [0, stride), got " << output_padding << " with stride "
+                                                                            << stride);
   const int64_t out_height = (x.dim(2) - 1) * stride - 2 * padding + weight.dim(2) + output_padding;
   const int64_t out_width = (x.dim(3) - 1) * stride - 2 * padding + weight.dim(3) + output_padding;
   DAE_CHECK(out_height > 0 && out_width > 0,
-            "conv_transpose2d: input " << x.shape() << " with weight " << weight.shape()
-                                       << " gives an empty output");
+            "conv_transpose2d: input " << x.shape() << " with weight " << weight.shape() << " gives an empty output");
   // The mirror convolution: from the transposed op's output back to its input.
-  const Conv2dShape mirror{x.dim(0), weight.dim(1), out_height, out_width, weight.dim(0),
-                           weight.dim(2), weight.dim(3), stride, padding};
+  const Conv2dShape mirror{x.dim(0),      weight.dim(1), out_height, out_width, weight.dim(0),
+                           weight.dim(2), weight.dim(3), stride,     padding};
   const Device device = x.device();
   const ConvCost cost = cost_of(mirror);
   const double flops = 2 * cost.macs, bytes = cost.x_bytes + cost.w_bytes + cost.y_bytes;

@@ -29,8 +29,8 @@ Tensor relu(const Tensor& x) {
 
 Tensor mse_loss(const Tensor& prediction, const Tensor& target) {
   DAE_CHECK(prediction.defined() && target.defined(), "mse_loss: undefined input");
-  DAE_CHECK(prediction.shape() == target.shape(), "mse_loss: prediction " << prediction.shape()
-                                                      << " and target " << target.shape() << " differ");
+  DAE_CHECK(prediction.shape() == target.shape(),
+            "mse_loss: prediction " << prediction.shape() << " and target " << target.shape() << " differ");
   DAE_CHECK(!target.requires_grad(), "mse_loss: the target must not require grad (it is data)");
   detail::check_same_device("mse_loss", {&prediction, &target});
   const Device device = prediction.device();
@@ -41,8 +41,8 @@ Tensor mse_loss(const Tensor& prediction, const Tensor& target) {
   record(loss, "mse_loss", {prediction}, [=](const Tensor& grad_loss) {
     OpScope backward_scope("mse_loss.backward", device, 3 * n, 12 * n);
     Tensor dprediction = Tensor::empty(prediction.shape(), device);
-    DAE_DISPATCH(device, mse_loss_backward, prediction.data(), target.data(), grad_loss.data(),
-                 dprediction.data(), prediction.numel());
+    DAE_DISPATCH(device, mse_loss_backward, prediction.data(), target.data(), grad_loss.data(), dprediction.data(),
+                 prediction.numel());
     return std::vector<Tensor>{dprediction};
   });
   return loss;

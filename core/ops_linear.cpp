@@ -13,9 +13,8 @@ using detail::wants_grad;
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
   detail::check_rank("linear", "input", x, 2);
   detail::check_rank("linear", "weight", weight, 2);
-  DAE_CHECK(x.dim(1) == weight.dim(1), "linear: input " << x.shape() << " does not match weight "
-                                                        << weight.shape() << " (in_features "
-                                                        << weight.dim(1) << ")");
+  DAE_CHECK(x.dim(1) == weight.dim(1), "linear: input " << x.shape() << " does not match weight " << weight.shape()
+                                                        << " (in_features " << weight.dim(1) << ")");
   if (bias.defined()) detail::check_shape("linear", "bias", bias, Shape{weight.dim(0)});
   detail::check_same_device("linear", {&x, &weight, &bias});
 
@@ -32,8 +31,7 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
 
   record(y, "linear", {x, weight, bias}, [=](const Tensor& dy) {
     const double products = (wants_grad(x) ? 1 : 0) + (wants_grad(weight) ? 1 : 0);
-    OpScope backward_scope("linear.backward", device, 2 * macs * products,
-                           2 * (x_bytes + w_bytes) + 2 * y_bytes);
+    OpScope backward_scope("linear.backward", device, 2 * macs * products, 2 * (x_bytes + w_bytes) + 2 * y_bytes);
     Tensor dx, dweight, dbias;
     if (wants_grad(x)) {
       dx = Tensor::empty(x.shape(), device);

@@ -22,8 +22,7 @@
 
 // Tensor bytes are copied between files and host arrays as they are, which gives the format's
 // little-endian layout only on a little-endian host (x86-64, ARM64 as configured by Linux).
-static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
-              "safetensors.cpp assumes a little-endian host");
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "safetensors.cpp assumes a little-endian host");
 
 namespace dae::safetensors {
 namespace {
@@ -64,12 +63,10 @@ uint64_t byte_count(const std::vector<int64_t>& shape, DType dtype, const std::s
   return bytes;
 }
 
-void check_bytes_match_shape(uint64_t bytes, const std::vector<int64_t>& shape, DType dtype,
-                             const std::string& where) {
+void check_bytes_match_shape(uint64_t bytes, const std::vector<int64_t>& shape, DType dtype, const std::string& where) {
   const uint64_t expected = byte_count(shape, dtype, where);
-  DAE_CHECK(bytes == expected, where << ": holds " << bytes << " bytes but shape "
-                                     << dims_text(shape) << " of " << dtype_name(dtype)
-                                     << " needs " << expected);
+  DAE_CHECK(bytes == expected, where << ": holds " << bytes << " bytes but shape " << dims_text(shape) << " of "
+                                     << dtype_name(dtype) << " needs " << expected);
 }
 
 void check_bytes_match_shape(const Entry& entry, const std::string& where) {
@@ -88,8 +85,8 @@ json parse_header(const uint8_t* begin, const uint8_t* end, const std::string& o
   std::vector<std::set<std::string>> keys_of_open_objects;
   auto check = [&](int depth, json::parse_event_t event, json& parsed) {
     if (event == json::parse_event_t::object_start || event == json::parse_event_t::array_start)
-      DAE_CHECK(depth < kMaxJsonDepth, origin << ": header JSON nests deeper than " << kMaxJsonDepth
-                                              << " levels (a valid one has 3)");
+      DAE_CHECK(depth < kMaxJsonDepth,
+                origin << ": header JSON nests deeper than " << kMaxJsonDepth << " levels (a valid one has 3)");
     if (event == json::parse_event_t::object_start) keys_of_open_objects.emplace_back();
     if (event == json::parse_event_t::object_end) keys_of_open_objects.pop_back();
     if (event == json::parse_event_t::key) {
@@ -108,46 +105,37 @@ json parse_header(const uint8_t* begin, const uint8_t* end, const std::string& o
 
 const json& field(const json& entry, const char* key, const std::string& where) {
   const auto it = entry.find(key);
-  DAE_CHECK(it != entry.end(),
-            where << ": missing \"" << key << "\" (found " << excerpt(entry) << ")");
+  DAE_CHECK(it != entry.end(), where << ": missing \"" << key << "\" (found " << excerpt(entry) << ")");
   return *it;
 }
 
 DType parse_dtype(const json& value, const std::string& where) {
-  DAE_CHECK(value.is_string(),
-            where << ": \"dtype\" must be a string such as \"F32\", found " << excerpt(value));
+  DAE_CHECK(value.is_string(), where << ": \"dtype\" must be a string such as \"F32\", found " << excerpt(value));
   for (const DTypeInfo& candidate : kDTypes)
     if (value == candidate.name) return candidate.dtype;
-  DAE_THROW(where << ": unsupported dtype " << excerpt(value)
-                  << " (only F32 and I64 are supported)");
+  DAE_THROW(where << ": unsupported dtype " << excerpt(value) << " (only F32 and I64 are supported)");
 }
 
 std::vector<int64_t> parse_shape(const json& value, const std::string& where) {
-  DAE_CHECK(value.is_array(),
-            where << ": \"shape\" must be an array of integers, found " << excerpt(value));
+  DAE_CHECK(value.is_array(), where << ": \"shape\" must be an array of integers, found " << excerpt(value));
   std::vector<int64_t> shape;
   for (const json& dim : value) {
     // Integers above INT64_MAX parse as unsigned, and get<int64_t> would wrap them negative.
-    const bool fits =
-        dim.is_number_integer() && !(dim.is_number_unsigned() && dim.get<uint64_t>() > INT64_MAX);
-    DAE_CHECK(fits,
-              where << ": \"shape\" must be an array of 64-bit integers, found " << excerpt(value));
+    const bool fits = dim.is_number_integer() && !(dim.is_number_unsigned() && dim.get<uint64_t>() > INT64_MAX);
+    DAE_CHECK(fits, where << ": \"shape\" must be an array of 64-bit integers, found " << excerpt(value));
     shape.push_back(dim.get<int64_t>());
   }
   return shape;
 }
 
-std::pair<uint64_t, uint64_t> parse_offsets(const json& value, uint64_t buffer_size,
-                                            const std::string& where) {
-  const bool pair = value.is_array() && value.size() == 2 && value[0].is_number_unsigned() &&
-                    value[1].is_number_unsigned();
-  DAE_CHECK(pair, where << ": \"data_offsets\" must be [begin, end] (non-negative integers), found "
-                        << excerpt(value));
+std::pair<uint64_t, uint64_t> parse_offsets(const json& value, uint64_t buffer_size, const std::string& where) {
+  const bool pair =
+      value.is_array() && value.size() == 2 && value[0].is_number_unsigned() && value[1].is_number_unsigned();
+  DAE_CHECK(pair, where << ": \"data_offsets\" must be [begin, end] (non-negative integers), found " << excerpt(value));
   const uint64_t begin = value[0].get<uint64_t>(), end = value[1].get<uint64_t>();
   DAE_CHECK(begin <= end, where << ": data_offsets " << excerpt(value) << " has begin after end");
-  DAE_CHECK(end <= buffer_size, where << ": data_offsets " << excerpt(value)
-                                      << " run past the end of the buffer (" << buffer_size
-                                      << " bytes)");
+  DAE_CHECK(end <= buffer_size, where << ": data_offsets " << excerpt(value) << " run past the end of the buffer ("
+                                      << buffer_size << " bytes)");
   return {begin, end};
 }
 
@@ -156,8 +144,8 @@ Metadata parse_metadata(const json& value, const std::string& origin) {
   DAE_CHECK(value.is_object(), where << " must be an object of strings, found " << excerpt(value));
   Metadata metadata;
   for (const auto& [key, text] : value.items()) {
-    DAE_CHECK(text.is_string(), where << " must map keys to strings, found " << excerpt(text)
-                                      << " for \"" << key << "\"");
+    DAE_CHECK(text.is_string(),
+              where << " must map keys to strings, found " << excerpt(text) << " for \"" << key << "\"");
     metadata[key] = text.get<std::string>();
   }
   return metadata;
@@ -173,17 +161,15 @@ struct Span {
 // change both) and none in no tensor (bytes nobody can see). A zero-length marker at the end
 // of the buffer makes a trailing gap show up like any other. Sorts `spans` into buffer order.
 void check_tiling(std::vector<Span>& spans, uint64_t buffer_size, const std::string& origin) {
-  std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) {
-    return std::tie(a.begin, a.end) < std::tie(b.begin, b.end);
-  });
+  std::sort(spans.begin(), spans.end(),
+            [](const Span& a, const Span& b) { return std::tie(a.begin, a.end) < std::tie(b.begin, b.end); });
   uint64_t covered = 0;  // bytes [0, covered) belong to the tensors seen so far
   const std::string* previous = nullptr;
   const Span end_marker{buffer_size, buffer_size, nullptr, nullptr};
   for (size_t i = 0; i <= spans.size(); ++i) {
     const Span& span = i < spans.size() ? spans[i] : end_marker;
     if (span.begin < covered)
-      DAE_THROW(origin << ": tensors '" << *previous << "' and '" << *span.name
-                       << "' overlap in the byte buffer");
+      DAE_THROW(origin << ": tensors '" << *previous << "' and '" << *span.name << "' overlap in the byte buffer");
     DAE_CHECK(span.begin == covered, origin << ": bytes [" << covered << ", " << span.begin
                                             << ") of the buffer belong to no tensor (the buffer "
                                                "must be fully indexed)");
@@ -195,17 +181,14 @@ void check_tiling(std::vector<Span>& spans, uint64_t buffer_size, const std::str
 // What the first 8 bytes claim, checked against the limit and the file's size before any
 // byte of the header is read.
 uint64_t header_length(const uint8_t* first_bytes, uint64_t file_size, const std::string& origin) {
-  DAE_CHECK(file_size >= kLengthBytes, origin << ": too short to be a safetensors file ("
-                                              << file_size
+  DAE_CHECK(file_size >= kLengthBytes, origin << ": too short to be a safetensors file (" << file_size
                                               << " bytes, expected at least 8 for the header length)");
   uint64_t length = 0;
   std::memcpy(&length, first_bytes, kLengthBytes);
-  DAE_CHECK(length <= kMaxHeaderBytes, origin << ": header length " << length << " is over the "
-                                              << kMaxHeaderBytes
+  DAE_CHECK(length <= kMaxHeaderBytes, origin << ": header length " << length << " is over the " << kMaxHeaderBytes
                                               << "-byte limit (is this a safetensors file?)");
-  DAE_CHECK(length <= file_size - kLengthBytes, origin << ": header length " << length
-                                                       << " runs past the end of the file ("
-                                                       << file_size << " bytes)");
+  DAE_CHECK(length <= file_size - kLengthBytes,
+            origin << ": header length " << length << " runs past the end of the file (" << file_size << " bytes)");
   return length;
 }
 
@@ -214,8 +197,7 @@ uint64_t header_length(const uint8_t* first_bytes, uint64_t file_size, const std
 Dict parse_layout(const uint8_t* header_begin, const uint8_t* header_end, uint64_t buffer_size,
                   const std::string& origin, std::vector<Span>& spans, Metadata* metadata) {
   const json header = parse_header(header_begin, header_end, origin);
-  DAE_CHECK(header.is_object(),
-            origin << ": header must be a JSON object, found " << excerpt(header));
+  DAE_CHECK(header.is_object(), origin << ": header must be a JSON object, found " << excerpt(header));
   Dict tensors;
   Metadata found_metadata;
   for (const auto& [name, value] : header.items()) {
@@ -229,8 +211,7 @@ Dict parse_layout(const uint8_t* header_begin, const uint8_t* header_end, uint64
                                        << excerpt(value));
     const DType dtype = parse_dtype(field(value, "dtype", where), where);
     std::vector<int64_t> shape = parse_shape(field(value, "shape", where), where);
-    const auto [begin, end] =
-        parse_offsets(field(value, "data_offsets", where), buffer_size, where);
+    const auto [begin, end] = parse_offsets(field(value, "data_offsets", where), buffer_size, where);
     check_bytes_match_shape(end - begin, shape, dtype, where);
     const auto placed = tensors.emplace(name, Entry{dtype, std::move(shape), {}}).first;
     spans.push_back({begin, end, &placed->first, &placed->second});
@@ -345,9 +326,7 @@ std::vector<uint8_t> serialize(const Dict& tensors, const Metadata& metadata) {
     DAE_CHECK(name != kMetadataKey, where << ": that name is reserved for the metadata");
     check_bytes_match_shape(entry, where);
     const uint64_t end = offset + entry.bytes.size();
-    header[name] = {{"dtype", dtype_name(entry.dtype)},
-                    {"shape", entry.shape},
-                    {"data_offsets", {offset, end}}};
+    header[name] = {{"dtype", dtype_name(entry.dtype)}, {"shape", entry.shape}, {"data_offsets", {offset, end}}};
     offset = end;
   }
   std::string text;
@@ -363,8 +342,7 @@ std::vector<uint8_t> serialize(const Dict& tensors, const Metadata& metadata) {
   std::memcpy(file.data(), &header_size, kLengthBytes);
   file.reserve(kLengthBytes + text.size() + offset);
   file.insert(file.end(), text.begin(), text.end());
-  for (const auto& [name, entry] : tensors)
-    file.insert(file.end(), entry.bytes.begin(), entry.bytes.end());
+  for (const auto& [name, entry] : tensors) file.insert(file.end(), entry.bytes.begin(), entry.bytes.end());
   return file;
 }
 
@@ -373,8 +351,8 @@ Dict parse(const uint8_t* data, size_t size, const std::string& origin, Metadata
     const uint64_t header_size = header_length(data, size, origin);
     const uint8_t* buffer = data + kLengthBytes + header_size;
     std::vector<Span> spans;
-    Dict tensors = parse_layout(data + kLengthBytes, buffer, size - kLengthBytes - header_size,
-                                origin, spans, metadata);
+    Dict tensors =
+        parse_layout(data + kLengthBytes, buffer, size - kLengthBytes - header_size, origin, spans, metadata);
     for (const Span& span : spans) span.entry->bytes.assign(buffer + span.begin, buffer + span.end);
     return tensors;
   });
@@ -398,8 +376,8 @@ Dict load(const std::string& path, Metadata* metadata) {
     std::vector<uint8_t> header(header_size);
     file.read_exactly(header.data(), header_size);
     std::vector<Span> spans;
-    Dict tensors = parse_layout(header.data(), header.data() + header_size,
-                                size - kLengthBytes - header_size, path, spans, metadata);
+    Dict tensors = parse_layout(header.data(), header.data() + header_size, size - kLengthBytes - header_size, path,
+                                spans, metadata);
     for (const Span& span : spans) {
       span.entry->bytes.resize(span.end - span.begin);
       file.read_exactly(span.entry->bytes.data(), span.end - span.begin);

@@ -42,8 +42,7 @@ std::vector<uint8_t> serialize(const Dict& tensors, const Metadata& metadata = {
 // allow throws dae::Error naming `origin` (the file name), what was expected and what was
 // found. Duplicate keys are rejected; unknown fields inside an entry are ignored, as the
 // reference implementation does. Memory used is bounded by a small multiple of `size`.
-Dict parse(const uint8_t* data, size_t size, const std::string& origin,
-           Metadata* metadata = nullptr);
+Dict parse(const uint8_t* data, size_t size, const std::string& origin, Metadata* metadata = nullptr);
 
 // save writes through write_file_atomically, so a crash never leaves half a checkpoint.
 void save(const std::string& path, const Dict& tensors, const Metadata& metadata = {});

@@ -9,8 +9,7 @@ namespace dae {
 Shape::Shape(std::initializer_list<int64_t> dims) : Shape(std::vector<int64_t>(dims)) {}
 
 Shape::Shape(const std::vector<int64_t>& dims) {
-  DAE_CHECK(dims.size() <= kMaxRank, "tensors have at most " << kMaxRank << " dimensions, got "
-                                                             << dims.size());
+  DAE_CHECK(dims.size() <= kMaxRank, "tensors have at most " << kMaxRank << " dimensions, got " << dims.size());
   for (int64_t d : dims) DAE_CHECK(d >= 0, "negative dimension " << d << " in a shape");
   rank_ = static_cast<int>(dims.size());
   for (int i = 0; i < rank_; ++i) dims_[static_cast<size_t>(i)] = dims[static_cast<size_t>(i)];

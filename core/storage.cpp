@@ -29,8 +29,7 @@ void* allocate_on(Device device, size_t bytes) {
 
 }  // namespace
 
-Storage::Storage(Device device, size_t bytes)
-    : device_(device), bytes_(bytes), data_(allocate_on(device, bytes)) {}
+Storage::Storage(Device device, size_t bytes) : device_(device), bytes_(bytes), data_(allocate_on(device, bytes)) {}
 
 Storage::~Storage() {
 #ifdef DAE_WITH_CUDA
@@ -42,8 +41,7 @@ Storage::~Storage() {
   cpu::deallocate(data_, bytes_);
 }
 
-void copy_bytes(void* destination, Device destination_device, const void* source,
-                Device source_device, size_t bytes) {
+void copy_bytes(void* destination, Device destination_device, const void* source, Device source_device, size_t bytes) {
   if (bytes == 0) return;
   if (destination_device == Device::CPU && source_device == Device::CPU) {
     std::memcpy(destination, source, bytes);

@@ -26,7 +26,6 @@ class Storage {
 };
 
 // Copies between any two devices (host <-> device transfers synchronize the CUDA stream).
-void copy_bytes(void* destination, Device destination_device, const void* source,
-                Device source_device, size_t bytes);
+void copy_bytes(void* destination, Device destination_device, const void* source, Device source_device, size_t bytes);
 
 }  // namespace dae

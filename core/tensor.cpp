@@ -35,9 +35,7 @@ TensorImpl& Tensor::impl() const {
   return *impl_;
 }
 
-float* Tensor::data() const {
-  return static_cast<float*>(impl().storage->data()) + impl().offset;
-}
+float* Tensor::data() const { return static_cast<float*>(impl().storage->data()) + impl().offset; }
 
 Tensor Tensor::to(Device device) const {
   if (device == this->device()) return *this;
@@ -66,13 +64,11 @@ float Tensor::item() const {
 void Tensor::copy_from(const Tensor& source) const {
   DAE_CHECK(source.shape() == shape(),
             "copy_from: shapes differ: destination " << shape() << ", source " << source.shape());
-  copy_bytes(data(), device(), source.data(), source.device(),
-             static_cast<size_t>(numel()) * sizeof(float));
+  copy_bytes(data(), device(), source.data(), source.device(), static_cast<size_t>(numel()) * sizeof(float));
 }
 
 Tensor Tensor::view(const Shape& new_shape) const {
-  DAE_CHECK(new_shape.numel() == numel(),
-            "view: cannot view shape " << shape() << " as " << new_shape);
+  DAE_CHECK(new_shape.numel() == numel(), "view: cannot view shape " << shape() << " as " << new_shape);
   auto impl = std::make_shared<TensorImpl>();
   impl->storage = this->impl().storage;
   impl->offset = this->impl().offset;
@@ -81,9 +77,9 @@ Tensor Tensor::view(const Shape& new_shape) const {
 }
 
 Tensor Tensor::segment(int64_t first, const Shape& shape) const {
-  DAE_CHECK(first >= 0 && first + shape.numel() <= numel(),
-            "segment: elements [" << first << ", " << first + shape.numel() << ") of a tensor of "
-                                  << numel() << " elements");
+  DAE_CHECK(first >= 0 && first + shape.numel() <= numel(), "segment: elements ["
+                                                                << first << ", " << first + shape.numel()
+                                                                << ") of a tensor of " << numel() << " elements");
   Tensor part = view(Shape{numel()});
   part.impl().offset += first;
   part.impl().shape = shape;
@@ -91,8 +87,7 @@ Tensor Tensor::segment(int64_t first, const Shape& shape) const {
 }
 
 void Tensor::set_data(const Tensor& source) const {
-  DAE_CHECK(source.shape() == shape(),
-            "set_data: source shape " << source.shape() << " differs from " << shape());
+  DAE_CHECK(source.shape() == shape(), "set_data: source shape " << source.shape() << " differs from " << shape());
   impl().storage = source.impl().storage;
   impl().offset = source.impl().offset;
 }

@@ -36,8 +36,7 @@ class Tensor {
   static Tensor empty(const Shape& shape, Device device = Device::CPU);
   static Tensor zeros(const Shape& shape, Device device = Device::CPU);
   static Tensor full(const Shape& shape, float value, Device device = Device::CPU);
-  static Tensor from_vector(const Shape& shape, const std::vector<float>& values,
-                            Device device = Device::CPU);
+  static Tensor from_vector(const Shape& shape, const std::vector<float>& values, Device device = Device::CPU);
 
   bool defined() const { return impl_ != nullptr; }
   const Shape& shape() const { return impl().shape; }
@@ -52,8 +51,8 @@ class Tensor {
   // A copy on `device` (the same tensor, not a copy, when it already lives there).
   Tensor to(Device device) const;
   Tensor clone() const;
-  std::vector<float> to_vector() const;  // copied to the host
-  float item() const;                    // the value of a one-element tensor
+  std::vector<float> to_vector() const;        // copied to the host
+  float item() const;                          // the value of a one-element tensor
   void copy_from(const Tensor& source) const;  // same shape, any devices
 
   // Same data, another shape with the same element count. Not recorded by autograd: use

@@ -18,8 +18,8 @@ __global__ void advance_step_kernel(AdamHyperparameters hyperparameters, AdamSte
   if (threadIdx.x == 0) advance_adam_step(hyperparameters, *state);
 }
 
-__global__ void adam_step_kernel(float* params, const float* grads, float* exp_avg, float* exp_avg_sq,
-                                 int64_t n, const AdamStepState* state) {
+__global__ void adam_step_kernel(float* params, const float* grads, float* exp_avg, float* exp_avg_sq, int64_t n,
+                                 const AdamStepState* state) {
   const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (i < n) adam_update(params[i], grads[i], exp_avg[i], exp_avg_sq[i], state->scalars);
 }

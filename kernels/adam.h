@@ -30,8 +30,8 @@ struct AdamHyperparameters {
 struct AdamStepScalars {
   float beta1, beta2;
   float one_minus_beta1, one_minus_beta2;
-  float step_size;               // lr / (1 - beta1^t)
-  float bias_correction2_sqrt;   // sqrt(1 - beta2^t)
+  float step_size;              // lr / (1 - beta1^t)
+  float bias_correction2_sqrt;  // sqrt(1 - beta2^t)
   float eps;
 };
 

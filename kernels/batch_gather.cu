@@ -13,8 +13,8 @@ namespace dae::cuda {
 namespace {
 
 template <typename Index>
-__global__ void gather_noisy_batch_kernel(const uint8_t* images, const int32_t* indices, float* clean,
-                                          float* noisy, GatherShape s, NoiseParams noise) {
+__global__ void gather_noisy_batch_kernel(const uint8_t* images, const int32_t* indices, float* clean, float* noisy,
+                                          GatherShape s, NoiseParams noise) {
   const Index n = static_cast<Index>(s.batch * s.pixels), pixels = static_cast<Index>(s.pixels);
   const int64_t group = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (group >= (static_cast<int64_t>(n) + 3) / 4) return;

@@ -19,9 +19,8 @@ DAE_CPU_INLINE void gather_clean(const uint8_t* images, const int32_t* indices, 
   }
 }
 
-DAE_CPU_CLONES void gather_blocks(const uint8_t* images, const int32_t* indices, float* clean,
-                                  float* noisy, const GatherShape s, int64_t first_block,
-                                  int64_t last_block, const NoiseParams p) {
+DAE_CPU_CLONES void gather_blocks(const uint8_t* images, const int32_t* indices, float* clean, float* noisy,
+                                  const GatherShape s, int64_t first_block, int64_t last_block, const NoiseParams p) {
   gather_clean(images, indices, s, first_block * kNoiseBlockElements, last_block * kNoiseBlockElements, clean);
   for (int64_t b = first_block; b < last_block; ++b) {
     float z[4][kNoiseBlockGroups];
@@ -34,8 +33,8 @@ DAE_CPU_CLONES void gather_blocks(const uint8_t* images, const int32_t* indices,
 
 }  // namespace
 
-void gather_noisy_batch(const uint8_t* images, const int32_t* indices, float* clean, float* noisy,
-                        const GatherShape& s, const NoiseParams& draw) {
+void gather_noisy_batch(const uint8_t* images, const int32_t* indices, float* clean, float* noisy, const GatherShape& s,
+                        const NoiseParams& draw) {
   const NoiseParams noise = with_stream_offset(draw);
   for_each_normal(
       noise, s.batch * s.pixels,

@@ -20,8 +20,8 @@ namespace {
 
 __device__ bool first_thread_of_channel() { return blockIdx.x == 0 && threadIdx.x == 0; }
 
-__device__ void normalize_slice(const float* x, float* y, int64_t slice, float mean, float inv_std,
-                                float weight, float bias, const BatchNormShape& s) {
+__device__ void normalize_slice(const float* x, float* y, int64_t slice, float mean, float inv_std, float weight,
+                                float bias, const BatchNormShape& s) {
   for_each_in_slice(s, slice, [&](int64_t i) { y[i] = batch_norm_output(x[i], mean, inv_std, weight, bias); });
 }
 
@@ -31,8 +31,8 @@ __global__ void sums_kernel(const float* x, BatchNormShape s, int64_t slice, dou
   store_part(partial_sums, block_sum(sum));
 }
 
-__global__ void squared_deviations_kernel(const float* x, BatchNormShape s, int64_t slice,
-                                          const double* partial_sums, double* partial_squares) {
+__global__ void squared_deviations_kernel(const float* x, BatchNormShape s, int64_t slice, const double* partial_sums,
+                                          double* partial_squares) {
   const double mean = sum_of_parts(partial_sums, blockIdx.y, gridDim.x) / static_cast<double>(s.batch * s.spatial);
   double squares = 0.0;
   for_each_in_slice(s, slice, [&](int64_t i) { squares += (x[i] - mean) * (x[i] - mean); });
@@ -59,8 +59,8 @@ __global__ void normalize_train_kernel(const float* x, const float* weight, cons
 }
 
 __global__ void normalize_eval_kernel(const float* x, const float* weight, const float* bias, float* y,
-                                      BatchNormStatistics saved, const float* running_mean,
-                                      const float* running_var, BatchNormShape s, int64_t slice, float eps) {
+                                      BatchNormStatistics saved, const float* running_mean, const float* running_var,
+                                      BatchNormShape s, int64_t slice, float eps) {
   const int64_t c = blockIdx.y;
   const float mean = running_mean[c];
   const float inv_std = batch_norm_inv_std(running_var[c], eps);
@@ -71,9 +71,8 @@ __global__ void normalize_eval_kernel(const float* x, const float* weight, const
   normalize_slice(x, y, slice, mean, inv_std, weight[c], bias[c], s);
 }
 
-__global__ void gradient_sums_kernel(const float* x, const float* dy, BatchNormStatistics saved,
-                                     BatchNormShape s, int64_t slice, double* partial_dy,
-                                     double* partial_dy_xhat) {
+__global__ void gradient_sums_kernel(const float* x, const float* dy, BatchNormStatistics saved, BatchNormShape s,
+                                     int64_t slice, double* partial_dy, double* partial_dy_xhat) {
   const float mean = saved.mean[blockIdx.y], inv_std = saved.inv_std[blockIdx.y];
   double sum_dy = 0.0, sum_dy_xhat = 0.0;
   for_each_in_slice(s, slice, [&](int64_t i) {
@@ -84,10 +83,9 @@ __global__ void gradient_sums_kernel(const float* x, const float* dy, BatchNormS
   store_part(partial_dy_xhat, block_sum(sum_dy_xhat));
 }
 
-__global__ void input_gradient_kernel(const float* x, const float* dy, const float* weight,
-                                      BatchNormStatistics saved, float* dx, float* dweight, float* dbias,
-                                      BatchNormShape s, int64_t slice, const double* partial_dy,
-                                      const double* partial_dy_xhat, bool training) {
+__global__ void input_gradient_kernel(const float* x, const float* dy, const float* weight, BatchNormStatistics saved,
+                                      float* dx, float* dweight, float* dbias, BatchNormShape s, int64_t slice,
+                                      const double* partial_dy, const double* partial_dy_xhat, bool training) {
   const int64_t c = blockIdx.y;
   const double total_dy = sum_of_parts(partial_dy, c, gridDim.x);
   const double total_dy_xhat = sum_of_parts(partial_dy_xhat, c, gridDim.x);
@@ -122,21 +120,20 @@ void batch_norm2d_forward_train(const float* x, const float* weight, const float
   double* squares = sums + split.parts * shape.channels;
   launch(sums_kernel, grid, x, shape, split.slice, sums);
   launch(squared_deviations_kernel, grid, x, shape, split.slice, sums, squares);
-  launch(normalize_train_kernel, grid, x, weight, bias, y, saved, running_mean, running_var, shape, split.slice,
-         sums, squares, momentum, eps);
+  launch(normalize_train_kernel, grid, x, weight, bias, y, saved, running_mean, running_var, shape, split.slice, sums,
+         squares, momentum, eps);
 }
 
 void batch_norm2d_forward_eval(const float* x, const float* weight, const float* bias, float* y,
-                               BatchNormStatistics saved, const float* running_mean,
-                               const float* running_var, const BatchNormShape& shape, float eps) {
+                               BatchNormStatistics saved, const float* running_mean, const float* running_var,
+                               const BatchNormShape& shape, float eps) {
   const ChannelSplit split = split_channel(shape.batch * shape.spatial);
   launch(normalize_eval_kernel, channel_grid(split, shape.channels), x, weight, bias, y, saved, running_mean,
          running_var, shape, split.slice, eps);
 }
 
-void batch_norm2d_backward(const float* x, const float* dy, const float* weight,
-                           BatchNormStatistics saved, float* dx, float* dweight, float* dbias,
-                           const BatchNormShape& shape, bool training) {
+void batch_norm2d_backward(const float* x, const float* dy, const float* weight, BatchNormStatistics saved, float* dx,
+                           float* dweight, float* dbias, const BatchNormShape& shape, bool training) {
   const ChannelSplit split = split_channel(shape.batch * shape.spatial);
   const dim3 grid = channel_grid(split, shape.channels);
   double* sums_dy = part_buffers(split, shape.channels);

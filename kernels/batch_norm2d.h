@@ -48,8 +48,7 @@ DAE_HOST_DEVICE float batch_norm_output(float x, float mean, float inv_std, floa
   return batch_norm_xhat(x, mean, inv_std) * weight + bias;
 }
 
-DAE_HOST_DEVICE float batch_norm_input_gradient(float dy, float xhat, float scale, float mean_dy,
-                                                float mean_dy_xhat) {
+DAE_HOST_DEVICE float batch_norm_input_gradient(float dy, float xhat, float scale, float mean_dy, float mean_dy_xhat) {
   return scale * (dy - mean_dy - xhat * mean_dy_xhat);
 }
 
@@ -58,11 +57,10 @@ void batch_norm2d_forward_train(const float* x, const float* weight, const float
                                 BatchNormStatistics saved, float* running_mean, float* running_var,
                                 const BatchNormShape& shape, float momentum, float eps);
 void batch_norm2d_forward_eval(const float* x, const float* weight, const float* bias, float* y,
-                               BatchNormStatistics saved, const float* running_mean,
-                               const float* running_var, const BatchNormShape& shape, float eps);
-void batch_norm2d_backward(const float* x, const float* dy, const float* weight,
-                           BatchNormStatistics saved, float* dx, float* dweight, float* dbias,
-                           const BatchNormShape& shape, bool training);
+                               BatchNormStatistics saved, const float* running_mean, const float* running_var,
+                               const BatchNormShape& shape, float eps);
+void batch_norm2d_backward(const float* x, const float* dy, const float* weight, BatchNormStatistics saved, float* dx,
+                           float* dweight, float* dbias, const BatchNormShape& shape, bool training);
 }  // namespace cpu
 
 namespace cuda {
@@ -70,11 +68,10 @@ void batch_norm2d_forward_train(const float* x, const float* weight, const float
                                 BatchNormStatistics saved, float* running_mean, float* running_var,
                                 const BatchNormShape& shape, float momentum, float eps);
 void batch_norm2d_forward_eval(const float* x, const float* weight, const float* bias, float* y,
-                               BatchNormStatistics saved, const float* running_mean,
-                               const float* running_var, const BatchNormShape& shape, float eps);
-void batch_norm2d_backward(const float* x, const float* dy, const float* weight,
-                           BatchNormStatistics saved, float* dx, float* dweight, float* dbias,
-                           const BatchNormShape& shape, bool training);
+                               BatchNormStatistics saved, const float* running_mean, const float* running_var,
+                               const BatchNormShape& shape, float eps);
+void batch_norm2d_backward(const float* x, const float* dy, const float* weight, BatchNormStatistics saved, float* dx,
+                           float* dweight, float* dbias, const BatchNormShape& shape, bool training);
 }  // namespace cuda
 
 }  // namespace dae

@@ -21,8 +21,7 @@ __global__ void bias_forward_kernel(float* y, const float* bias, BiasShape s) {
     y[i] += bias[(i / static_cast<Index>(s.spatial)) % static_cast<Index>(s.channels)];
 }
 
-__global__ void bias_partial_sums_kernel(const float* dy, double* partial, float* dbias, BiasShape s,
-                                         int64_t slice) {
+__global__ void bias_partial_sums_kernel(const float* dy, double* partial, float* dbias, BiasShape s, int64_t slice) {
   double sum = 0.0;
   for_each_in_slice(s, slice, [&](int64_t offset) { sum += dy[offset]; });
   const double total = block_sum(sum);
@@ -52,9 +51,8 @@ void bias_forward(float* y, const float* bias, const BiasShape& shape) {
 
 void bias_backward(const float* dy, float* dbias, const BiasShape& shape) {
   const ChannelSplit split = split_channel(shape.batch * shape.spatial);
-  auto* partial = split.parts > 1
-                      ? static_cast<double*>(workspace(split.parts * shape.channels * sizeof(double)))
-                      : nullptr;
+  auto* partial =
+      split.parts > 1 ? static_cast<double*>(workspace(split.parts * shape.channels * sizeof(double))) : nullptr;
   launch(bias_partial_sums_kernel, channel_grid(split, shape.channels), dy, partial, dbias, shape, split.slice);
   if (split.parts == 1) return;
   launch_for(shape.channels, bias_finish_kernel, partial, split.parts, dbias, shape.channels);

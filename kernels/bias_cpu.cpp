@@ -19,7 +19,8 @@ namespace {
 DAE_CPU_CLONES
 double channel_sum(const float* dy, int64_t c, const BiasShape& shape) {
   DoubleLanes sums = {};
-  for (int64_t n = 0; n < shape.batch; ++n) add_lanes(sums, dy + (n * shape.channels + c) * shape.spatial, shape.spatial);
+  for (int64_t n = 0; n < shape.batch; ++n)
+    add_lanes(sums, dy + (n * shape.channels + c) * shape.spatial, shape.spatial);
   return sum_of_lanes(sums);
 }
 

@@ -25,9 +25,9 @@ struct Tensors {
   explicit Tensors(const Conv2dShape& s)
       : x(nchw_descriptor(s.batch, s.in_channels, s.in_height, s.in_width)),
         y(nchw_descriptor(s.batch, s.out_channels, s.out_height(), s.out_width())) {
-    DAE_CUDA_CHECK(cudnnSetFilter4dDescriptor(
-        weight.get(), CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, cudnn_int(s.out_channels),
-        cudnn_int(s.in_channels), cudnn_int(s.kernel_height), cudnn_int(s.kernel_width)));
+    DAE_CUDA_CHECK(cudnnSetFilter4dDescriptor(weight.get(), CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW,
+                                              cudnn_int(s.out_channels), cudnn_int(s.in_channels),
+                                              cudnn_int(s.kernel_height), cudnn_int(s.kernel_width)));
   }
   TensorDescriptor x, y;  // y also describes dy, x also dx
   FilterDescriptor weight;
@@ -44,35 +44,29 @@ struct Plan {
 
 // cuDNN's heuristic ranking (cudnnGet*Algorithm_v7: no trial runs, no buffers) and the exact
 // workspace of one algorithm, for each direction; the overloads differ only in argument order.
-void rank(const Tensors& t, cudnnConvolutionDescriptor_t c, int* count,
-          cudnnConvolutionFwdAlgoPerf_t* out) {
-  DAE_CUDA_CHECK(cudnnGetConvolutionForwardAlgorithm_v7(
-      cudnn(), t.x.get(), t.weight.get(), c, t.y.get(), kMaxRankedAlgorithms, count, out));
+void rank(const Tensors& t, cudnnConvolutionDescriptor_t c, int* count, cudnnConvolutionFwdAlgoPerf_t* out) {
+  DAE_CUDA_CHECK(cudnnGetConvolutionForwardAlgorithm_v7(cudnn(), t.x.get(), t.weight.get(), c, t.y.get(),
+                                                        kMaxRankedAlgorithms, count, out));
 }
-void rank(const Tensors& t, cudnnConvolutionDescriptor_t c, int* count,
-          cudnnConvolutionBwdDataAlgoPerf_t* out) {
-  DAE_CUDA_CHECK(cudnnGetConvolutionBackwardDataAlgorithm_v7(
-      cudnn(), t.weight.get(), t.y.get(), c, t.x.get(), kMaxRankedAlgorithms, count, out));
+void rank(const Tensors& t, cudnnConvolutionDescriptor_t c, int* count, cudnnConvolutionBwdDataAlgoPerf_t* out) {
+  DAE_CUDA_CHECK(cudnnGetConvolutionBackwardDataAlgorithm_v7(cudnn(), t.weight.get(), t.y.get(), c, t.x.get(),
+                                                             kMaxRankedAlgorithms, count, out));
 }
-void rank(const Tensors& t, cudnnConvolutionDescriptor_t c, int* count,
-          cudnnConvolutionBwdFilterAlgoPerf_t* out) {
-  DAE_CUDA_CHECK(cudnnGetConvolutionBackwardFilterAlgorithm_v7(
-      cudnn(), t.x.get(), t.y.get(), c, t.weight.get(), kMaxRankedAlgorithms, count, out));
+void rank(const Tensors& t, cudnnConvolutionDescriptor_t c, int* count, cudnnConvolutionBwdFilterAlgoPerf_t* out) {
+  DAE_CUDA_CHECK(cudnnGetConvolutionBackwardFilterAlgorithm_v7(cudnn(), t.x.get(), t.y.get(), c, t.weight.get(),
+                                                               kMaxRankedAlgorithms, count, out));
 }
-void workspace_size(const Tensors& t, cudnnConvolutionDescriptor_t c, cudnnConvolutionFwdAlgo_t a,
+void workspace_size(const Tensors& t, cudnnConvolutionDescriptor_t c, cudnnConvolutionFwdAlgo_t a, size_t* bytes) {
+  DAE_CUDA_CHECK(cudnnGetConvolutionForwardWorkspaceSize(cudnn(), t.x.get(), t.weight.get(), c, t.y.get(), a, bytes));
+}
+void workspace_size(const Tensors& t, cudnnConvolutionDescriptor_t c, cudnnConvolutionBwdDataAlgo_t a, size_t* bytes) {
+  DAE_CUDA_CHECK(
+      cudnnGetConvolutionBackwardDataWorkspaceSize(cudnn(), t.weight.get(), t.y.get(), c, t.x.get(), a, bytes));
+}
+void workspace_size(const Tensors& t, cudnnConvolutionDescriptor_t c, cudnnConvolutionBwdFilterAlgo_t a,
                     size_t* bytes) {
-  DAE_CUDA_CHECK(cudnnGetConvolutionForwardWorkspaceSize(cudnn(), t.x.get(), t.weight.get(), c,
-                                                         t.y.get(), a, bytes));
-}
-void workspace_size(const Tensors& t, cudnnConvolutionDescriptor_t c,
-                    cudnnConvolutionBwdDataAlgo_t a, size_t* bytes) {
-  DAE_CUDA_CHECK(cudnnGetConvolutionBackwardDataWorkspaceSize(cudnn(), t.weight.get(), t.y.get(), c,
-                                                              t.x.get(), a, bytes));
-}
-void workspace_size(const Tensors& t, cudnnConvolutionDescriptor_t c,
-                    cudnnConvolutionBwdFilterAlgo_t a, size_t* bytes) {
-  DAE_CUDA_CHECK(cudnnGetConvolutionBackwardFilterWorkspaceSize(cudnn(), t.x.get(), t.y.get(), c,
-                                                                t.weight.get(), a, bytes));
+  DAE_CUDA_CHECK(
+      cudnnGetConvolutionBackwardFilterWorkspaceSize(cudnn(), t.x.get(), t.y.get(), c, t.weight.get(), a, bytes));
 }
 
 // How much we want a ranked result (lower is better; -1: not usable). Usable: status success
@@ -105,9 +99,9 @@ const Perf& choose(const Perf* ranked, int count, bool tf32, const Conv2dShape& 
     }
   }
   DAE_CHECK(best, "conv2d: cuDNN offers no usable algorithm for input ["
-                      << s.batch << ", " << s.in_channels << ", " << s.in_height << ", "
-                      << s.in_width << "], kernel " << s.kernel_height << "x" << s.kernel_width
-                      << ", stride " << s.stride << ", padding " << s.padding);
+                      << s.batch << ", " << s.in_channels << ", " << s.in_height << ", " << s.in_width << "], kernel "
+                      << s.kernel_height << "x" << s.kernel_width << ", stride " << s.stride << ", padding "
+                      << s.padding);
   return *best;
 }
 
@@ -115,18 +109,16 @@ template <typename Perf>
 auto make_plan(const Tensors& t, const Conv2dShape& s, bool tf32) {
   Plan<decltype(Perf::algo)> plan;
   const int pad = cudnn_int(s.padding), stride = cudnn_int(s.stride);
-  DAE_CUDA_CHECK(cudnnSetConvolution2dDescriptor(plan.convolution.get(), pad, pad, stride, stride,
-                                                 1, 1, CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT));
+  DAE_CUDA_CHECK(cudnnSetConvolution2dDescriptor(plan.convolution.get(), pad, pad, stride, stride, 1, 1,
+                                                 CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT));
   // CUDNN_DEFAULT_MATH lets fp32 use TF32 tensor cores on Ampere and later; FMA_MATH forbids it.
-  DAE_CUDA_CHECK(cudnnSetConvolutionMathType(plan.convolution.get(),
-                                             tf32 ? CUDNN_DEFAULT_MATH : CUDNN_FMA_MATH));
+  DAE_CUDA_CHECK(cudnnSetConvolutionMathType(plan.convolution.get(), tf32 ? CUDNN_DEFAULT_MATH : CUDNN_FMA_MATH));
   Perf ranked[kMaxRankedAlgorithms];
   int count = 0;
   rank(t, plan.convolution.get(), &count, ranked);
   const Perf& chosen = choose(ranked, count, tf32, s);
   // With TF32 on, the math type the algorithm was ranked with; off, always plain fp32.
-  DAE_CUDA_CHECK(cudnnSetConvolutionMathType(plan.convolution.get(),
-                                             tf32 ? chosen.mathType : CUDNN_FMA_MATH));
+  DAE_CUDA_CHECK(cudnnSetConvolutionMathType(plan.convolution.get(), tf32 ? chosen.mathType : CUDNN_FMA_MATH));
   plan.algorithm = chosen.algo;
   workspace_size(t, plan.convolution.get(), chosen.algo, &plan.workspace_bytes);
   return plan;
@@ -149,8 +141,8 @@ struct Convolution {
 const Convolution& convolution_for(const Conv2dShape& s) {
   static ShapeCache<10, Convolution> cache;
   const bool tf32 = tf32_enabled();
-  return cache.get({s.batch, s.in_channels, s.in_height, s.in_width, s.out_channels,
-                    s.kernel_height, s.kernel_width, s.stride, s.padding, tf32 ? 1 : 0},
+  return cache.get({s.batch, s.in_channels, s.in_height, s.in_width, s.out_channels, s.kernel_height, s.kernel_width,
+                    s.stride, s.padding, tf32 ? 1 : 0},
                    s, tf32);
 }
 
@@ -159,28 +151,26 @@ const Convolution& convolution_for(const Conv2dShape& s) {
 void conv2d_forward(const float* x, const float* weight, float* y, const Conv2dShape& s) {
   const Convolution& c = convolution_for(s);
   const auto& plan = c.forward;
-  DAE_CUDA_CHECK(cudnnConvolutionForward(cudnn(), &kAlphaOne, c.tensors.x.get(), x,
-                                         c.tensors.weight.get(), weight, plan.convolution.get(),
-                                         plan.algorithm, workspace(plan.workspace_bytes),
+  DAE_CUDA_CHECK(cudnnConvolutionForward(cudnn(), &kAlphaOne, c.tensors.x.get(), x, c.tensors.weight.get(), weight,
+                                         plan.convolution.get(), plan.algorithm, workspace(plan.workspace_bytes),
                                          plan.workspace_bytes, &kBetaZero, c.tensors.y.get(), y));
 }
 
 void conv2d_backward_input(const float* dy, const float* weight, float* dx, const Conv2dShape& s) {
   const Convolution& c = convolution_for(s);
   const auto& plan = c.backward_input;
-  DAE_CUDA_CHECK(cudnnConvolutionBackwardData(cudnn(), &kAlphaOne, c.tensors.weight.get(), weight,
-                                              c.tensors.y.get(), dy, plan.convolution.get(),
-                                              plan.algorithm, workspace(plan.workspace_bytes),
-                                              plan.workspace_bytes, &kBetaZero, c.tensors.x.get(), dx));
+  DAE_CUDA_CHECK(cudnnConvolutionBackwardData(cudnn(), &kAlphaOne, c.tensors.weight.get(), weight, c.tensors.y.get(),
+                                              dy, plan.convolution.get(), plan.algorithm,
+                                              workspace(plan.workspace_bytes), plan.workspace_bytes, &kBetaZero,
+                                              c.tensors.x.get(), dx));
 }
 
 void conv2d_backward_weight(const float* dy, const float* x, float* dweight, const Conv2dShape& s) {
   const Convolution& c = convolution_for(s);
   const auto& plan = c.backward_weight;
-  DAE_CUDA_CHECK(cudnnConvolutionBackwardFilter(
-      cudnn(), &kAlphaOne, c.tensors.x.get(), x, c.tensors.y.get(), dy, plan.convolution.get(),
-      plan.algorithm, workspace(plan.workspace_bytes), plan.workspace_bytes, &kBetaZero,
-      c.tensors.weight.get(), dweight));
+  DAE_CUDA_CHECK(cudnnConvolutionBackwardFilter(cudnn(), &kAlphaOne, c.tensors.x.get(), x, c.tensors.y.get(), dy,
+                                                plan.convolution.get(), plan.algorithm, workspace(plan.workspace_bytes),
+                                                plan.workspace_bytes, &kBetaZero, c.tensors.weight.get(), dweight));
 }
 
 }  // namespace dae::cuda

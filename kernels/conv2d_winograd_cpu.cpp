@@ -41,8 +41,13 @@ thread_local std::vector<float> g_packed, g_points, g_products, g_filters, g_fil
 struct Tiling {
   int64_t height, width, padding, out_height, out_width, tiles_y, tiles_x;
   Tiling(int64_t h, int64_t w, int64_t p)
-      : height(h), width(w), padding(p), out_height(h + 2 * p - 2), out_width(w + 2 * p - 2),
-        tiles_y((out_height + kOutput - 1) / kOutput), tiles_x((out_width + kOutput - 1) / kOutput) {}
+      : height(h),
+        width(w),
+        padding(p),
+        out_height(h + 2 * p - 2),
+        out_width(w + 2 * p - 2),
+        tiles_y((out_height + kOutput - 1) / kOutput),
+        tiles_x((out_width + kOutput - 1) / kOutput) {}
   int64_t tiles() const { return tiles_y * tiles_x; }
 };
 
@@ -55,8 +60,8 @@ int64_t groups_of(int64_t batch) { return (batch + kLanes - 1) / kLanes; }
 // Each map is read as a flat run of height * width floats, 16 pixels of the 16 images at a
 // time, turned into 16 vectors of one pixel each by one transpose.
 DAE_CPU_CLONES
-void pack_plane(const float* plane, int64_t image_stride, int64_t images, int64_t height, int64_t width,
-                int64_t pad, int64_t packed_height, int64_t packed_width, float* packed) {
+void pack_plane(const float* plane, int64_t image_stride, int64_t images, int64_t height, int64_t width, int64_t pad,
+                int64_t packed_height, int64_t packed_width, float* packed) {
   PassTimer timer("pack");
   const int64_t row = packed_width * kLanes;
   std::fill(packed, packed + pad * row, 0.0f);  // the frame around the map
@@ -107,9 +112,8 @@ void unpack_plane(const float* packed, int64_t images, int64_t map, float* plane
 // images [first, first + images) of src [N, channels, height, width]; a tile is Side x Side
 // pixels of the map padded by `pad`, the tiles 4 apart. Inlined into the two passes below.
 template <int Side, void (*Transform2d)(const Lanes*, Lanes*)>
-DAE_CPU_INLINE void transform_tiles(const float* src, int64_t first, int64_t images, int64_t channels,
-                                    int64_t height, int64_t width, int64_t pad, const Tiling& t, float* points,
-                                    const char* pass) {
+DAE_CPU_INLINE void transform_tiles(const float* src, int64_t first, int64_t images, int64_t channels, int64_t height,
+                                    int64_t width, int64_t pad, const Tiling& t, float* points, const char* pass) {
   const int64_t ph = kOutput * t.tiles_y + Side - kOutput, pw = kOutput * t.tiles_x + Side - kOutput;
   const int64_t map = height * width, columns = t.tiles() * kLanes;
   float* packed = grow_scratch(g_packed, ph * pw * kLanes);
@@ -131,8 +135,7 @@ DAE_CPU_INLINE void transform_tiles(const float* src, int64_t first, int64_t ima
 
 // V = B^T d B of the inputs x, tiles 6x6.
 DAE_CPU_CLONES
-void transform_inputs(const float* x, int64_t first, int64_t images, int64_t channels, const Tiling& t,
-                      float* points) {
+void transform_inputs(const float* x, int64_t first, int64_t images, int64_t channels, const Tiling& t, float* points) {
   transform_tiles<kTile, input_2d>(x, first, images, channels, t.height, t.width, t.padding, t, points,
                                    "input transform");
 }
@@ -240,24 +243,25 @@ void forward(const float* x, const float* weight, float* y, const Conv2dShape& s
 void backward_input(const float* dy, const float* weight, float* dx, const Conv2dShape& s) {
   float* filters = grow_scratch(g_filters, kPoints * s.out_channels * s.in_channels);
   transform_filters(weight, s.in_channels, s.out_channels, true, filters);
-  correlate(dy, s.batch, s.out_channels, Tiling(s.out_height(), s.out_width(), 2 - s.padding), filters,
-            s.in_channels, dx);
+  correlate(dy, s.batch, s.out_channels, Tiling(s.out_height(), s.out_width(), 2 - s.padding), filters, s.in_channels,
+            dx);
 }
 
 void backward_weight(const float* dy, const float* x, float* dweight, const Conv2dShape& s) {
   const Tiling t(s.in_height, s.in_width, s.padding);
   const int64_t C = s.in_channels, O = s.out_channels, count = O * C, columns = t.tiles() * kLanes;
   float* sums = grow_scratch(g_filter_sums, kGradientParts * kPoints * count);
-  const int64_t parts = for_each_chunk_by_part(groups_of(s.batch), [&](int64_t part, int64_t group, bool first_of_part) {
-    const int64_t first = group * kLanes, images = std::min<int64_t>(kLanes, s.batch - first);
-    float* points = grow_scratch(g_points, kPoints * C * columns);
-    float* gradient_points = grow_scratch(g_products, kPoints * O * columns);
-    transform_inputs(x, first, images, C, t, points);
-    transform_output_gradients(dy, first, images, O, t, gradient_points);
-    for (int xi = 0; xi < kPoints; ++xi)
-      sgemm(ProductShape{O, C, columns, false, true}, gradient_points + xi * O * columns, points + xi * C * columns,
-            first_of_part ? 0.0f : 1.0f, sums + (part * kPoints + xi) * count);
-  });
+  const int64_t parts =
+      for_each_chunk_by_part(groups_of(s.batch), [&](int64_t part, int64_t group, bool first_of_part) {
+        const int64_t first = group * kLanes, images = std::min<int64_t>(kLanes, s.batch - first);
+        float* points = grow_scratch(g_points, kPoints * C * columns);
+        float* gradient_points = grow_scratch(g_products, kPoints * O * columns);
+        transform_inputs(x, first, images, C, t, points);
+        transform_output_gradients(dy, first, images, O, t, gradient_points);
+        for (int xi = 0; xi < kPoints; ++xi)
+          sgemm(ProductShape{O, C, columns, false, true}, gradient_points + xi * O * columns, points + xi * C * columns,
+                first_of_part ? 0.0f : 1.0f, sums + (part * kPoints + xi) * count);
+      });
   sum_parts(sums, parts, kPoints * count, sums);
   transform_filter_gradients(sums, count, dweight);
 }

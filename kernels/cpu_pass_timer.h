@@ -20,9 +20,9 @@ namespace dae::cpu {
 
 struct PassTotals {
   int64_t calls = 0;
-  double seconds = 0;     // summed over threads
-  double flops = 0;       // products only
-  ProductShape product;   // the largest product of this pass (the chunks' shape)
+  double seconds = 0;    // summed over threads
+  double flops = 0;      // products only
+  ProductShape product;  // the largest product of this pass (the chunks' shape)
 };
 
 // CPU time of the calling thread: what a pass is billed (not the time its thread waited for a

@@ -1,6 +1,5 @@
 #include "kernels/cpu_runtime.h"
 
-
 #include <cstdlib>
 #include <mutex>
 #include <new>

@@ -40,8 +40,9 @@ void parallel_for_indices(int64_t count, void (*call)(void* body, int64_t index)
 
 template <typename Body>
 void parallel_for(int64_t count, Body&& body) {
-  parallel_for_indices(count, [](void* b, int64_t i) { (*static_cast<std::remove_reference_t<Body>*>(b))(i); },
-                       static_cast<void*>(&body));
+  parallel_for_indices(
+      count, [](void* b, int64_t i) { (*static_cast<std::remove_reference_t<Body>*>(b))(i); },
+      static_cast<void*>(&body));
 }
 
 // The same for a loop whose count iterations touch `elements` elements in all: serially below

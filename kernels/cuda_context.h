@@ -37,8 +37,8 @@ constexpr int kThreadsPerBlock = 256;
 // Blocks of `threads` threads for one thread per work item (kernels/cuda_launch.cuh launches them).
 inline unsigned blocks_for(int64_t work_items, int threads = kThreadsPerBlock) {
   const int64_t blocks = (work_items + threads - 1) / threads;
-  DAE_CHECK(blocks <= int64_t{INT32_MAX}, "CUDA launch: " << work_items << " work items need " << blocks
-                                                           << " blocks, more than a grid holds");
+  DAE_CHECK(blocks <= int64_t{INT32_MAX},
+            "CUDA launch: " << work_items << " work items need " << blocks << " blocks, more than a grid holds");
   return static_cast<unsigned>(blocks);
 }
 

@@ -40,8 +40,6 @@ Graph::~Graph() {
   detail::graph_destroyed();
 }
 
-void Graph::launch() const {
-  DAE_CUDA_CHECK(cudaGraphLaunch(static_cast<cudaGraphExec_t>(executable_), stream()));
-}
+void Graph::launch() const { DAE_CUDA_CHECK(cudaGraphLaunch(static_cast<cudaGraphExec_t>(executable_), stream())); }
 
 }  // namespace dae::cuda

@@ -52,8 +52,8 @@ bool probe_device(std::string& reason) {
   cudaDeviceProp properties{};
   status = cudaGetDeviceProperties(&properties, 0);
   if (status != cudaSuccess) {  // a device that enumerates but a driver that cannot describe it
-    reason = std::string("cudaGetDeviceProperties failed on device 0: ") + cudaGetErrorName(status) +
-             ": " + cudaGetErrorString(status);
+    reason = std::string("cudaGetDeviceProperties failed on device 0: ") + cudaGetErrorName(status) + ": " +
+             cudaGetErrorString(status);
     cudaGetLastError();
     return false;
   }
@@ -91,15 +91,13 @@ void deallocate(void* pointer) noexcept {
 }
 
 void copy_host_to_device(void* device_destination, const void* host_source, size_t bytes) {
-  DAE_CUDA_CHECK(cudaMemcpyAsync(device_destination, host_source, bytes,
-                                 cudaMemcpyHostToDevice, stream()));
+  DAE_CUDA_CHECK(cudaMemcpyAsync(device_destination, host_source, bytes, cudaMemcpyHostToDevice, stream()));
   // The host buffer may be freed as soon as we return: wait for pageable copies to finish.
   synchronize();
 }
 
 void copy_device_to_host(void* host_destination, const void* device_source, size_t bytes) {
-  DAE_CUDA_CHECK(cudaMemcpyAsync(host_destination, device_source, bytes,
-                                 cudaMemcpyDeviceToHost, stream()));
+  DAE_CUDA_CHECK(cudaMemcpyAsync(host_destination, device_source, bytes, cudaMemcpyDeviceToHost, stream()));
   synchronize();
 }
 
@@ -111,8 +109,8 @@ void synchronize() { DAE_CUDA_CHECK(cudaStreamSynchronize(stream())); }
 
 std::string build_description() {
   std::ostringstream out;
-  out << "CUDA " << CUDART_VERSION / 1000 << "." << CUDART_VERSION % 1000 / 10 << ", cuDNN "
-      << CUDNN_MAJOR << "." << CUDNN_MINOR << "." << CUDNN_PATCHLEVEL;
+  out << "CUDA " << CUDART_VERSION / 1000 << "." << CUDART_VERSION % 1000 / 10 << ", cuDNN " << CUDNN_MAJOR << "."
+      << CUDNN_MINOR << "." << CUDNN_PATCHLEVEL;
   return out.str();
 }
 
@@ -150,9 +148,7 @@ std::string loaded_description() {
   return out.str();
 }
 
-size_t peak_memory_bytes() {
-  return pool_plus_graph_memory(cudaMemPoolAttrUsedMemHigh, cudaGraphMemAttrUsedMemHigh);
-}
+size_t peak_memory_bytes() { return pool_plus_graph_memory(cudaMemPoolAttrUsedMemHigh, cudaGraphMemAttrUsedMemHigh); }
 
 size_t memory_in_use_bytes() {
   return pool_plus_graph_memory(cudaMemPoolAttrUsedMemCurrent, cudaGraphMemAttrUsedMemCurrent);

@@ -25,8 +25,7 @@ class CudnnDescriptor {
   ~CudnnDescriptor() {
     if (handle_) DAE_CUDA_WARN(destroy(handle_));
   }
-  CudnnDescriptor(CudnnDescriptor&& other) noexcept
-      : handle_(std::exchange(other.handle_, nullptr)) {}
+  CudnnDescriptor(CudnnDescriptor&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
   CudnnDescriptor(const CudnnDescriptor&) = delete;
   CudnnDescriptor& operator=(const CudnnDescriptor&) = delete;
 
@@ -36,15 +35,14 @@ class CudnnDescriptor {
   Handle handle_ = nullptr;
 };
 
-using TensorDescriptor = CudnnDescriptor<cudnnTensorDescriptor_t, cudnnCreateTensorDescriptor,
-                                         cudnnDestroyTensorDescriptor>;
-using FilterDescriptor = CudnnDescriptor<cudnnFilterDescriptor_t, cudnnCreateFilterDescriptor,
-                                         cudnnDestroyFilterDescriptor>;
+using TensorDescriptor =
+    CudnnDescriptor<cudnnTensorDescriptor_t, cudnnCreateTensorDescriptor, cudnnDestroyTensorDescriptor>;
+using FilterDescriptor =
+    CudnnDescriptor<cudnnFilterDescriptor_t, cudnnCreateFilterDescriptor, cudnnDestroyFilterDescriptor>;
 using ConvolutionDescriptor =
-    CudnnDescriptor<cudnnConvolutionDescriptor_t, cudnnCreateConvolutionDescriptor,
-                    cudnnDestroyConvolutionDescriptor>;
-using PoolingDescriptor = CudnnDescriptor<cudnnPoolingDescriptor_t, cudnnCreatePoolingDescriptor,
-                                          cudnnDestroyPoolingDescriptor>;
+    CudnnDescriptor<cudnnConvolutionDescriptor_t, cudnnCreateConvolutionDescriptor, cudnnDestroyConvolutionDescriptor>;
+using PoolingDescriptor =
+    CudnnDescriptor<cudnnPoolingDescriptor_t, cudnnCreatePoolingDescriptor, cudnnDestroyPoolingDescriptor>;
 
 // The scaling factors of cuDNN's "y = alpha op(x) + beta y": alpha 1, beta 0 overwrite the output.
 constexpr float kAlphaOne = 1.0f;
@@ -60,9 +58,8 @@ inline int cudnn_int(int64_t value) {
 // A dense float tensor [n, c, h, w] in NCHW order, as every tensor of the framework is stored.
 inline TensorDescriptor nchw_descriptor(int64_t n, int64_t c, int64_t h, int64_t w) {
   TensorDescriptor descriptor;
-  DAE_CUDA_CHECK(cudnnSetTensor4dDescriptor(descriptor.get(), CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT,
-                                            cudnn_int(n), cudnn_int(c), cudnn_int(h),
-                                            cudnn_int(w)));
+  DAE_CUDA_CHECK(cudnnSetTensor4dDescriptor(descriptor.get(), CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, cudnn_int(n),
+                                            cudnn_int(c), cudnn_int(h), cudnn_int(w)));
   return descriptor;
 }
 

@@ -36,8 +36,7 @@ void linear_forward(const float* x, const float* weight, float* y, const LinearS
   // Column-major: x is X^T [I, N] (ld I), W is W^T [I, O] (ld I), y is Y^T [O, N] (ld O).
   // Y = X . W^T  <=>  Y^T [O, N] = W [O, I] . X^T [I, N]  =  op_T(W^T) . X^T:
   //   transa = T on A = weight (lda I), transb = N on B = x (ldb I), m = O, n = N, k = I.
-  DAE_CUDA_CHECK(cublasSgemm(cublas(), CUBLAS_OP_T, CUBLAS_OP_N, O, N, I, &kOne, weight, I, x, I,
-                             &kZero, y, O));
+  DAE_CUDA_CHECK(cublasSgemm(cublas(), CUBLAS_OP_T, CUBLAS_OP_N, O, N, I, &kOne, weight, I, x, I, &kZero, y, O));
 }
 
 void linear_backward_input(const float* dy, const float* weight, float* dx, const LinearShape& s) {
@@ -45,8 +44,7 @@ void linear_backward_input(const float* dy, const float* weight, float* dx, cons
   // Column-major: dy is dY^T [O, N] (ld O), W is W^T [I, O] (ld I), dx is dX^T [I, N] (ld I).
   // dX = dY . W  <=>  dX^T [I, N] = W^T [I, O] . dY^T [O, N]:
   //   transa = N on A = weight (lda I), transb = N on B = dy (ldb O), m = I, n = N, k = O.
-  DAE_CUDA_CHECK(cublasSgemm(cublas(), CUBLAS_OP_N, CUBLAS_OP_N, I, N, O, &kOne, weight, I, dy, O,
-                             &kZero, dx, I));
+  DAE_CUDA_CHECK(cublasSgemm(cublas(), CUBLAS_OP_N, CUBLAS_OP_N, I, N, O, &kOne, weight, I, dy, O, &kZero, dx, I));
 }
 
 void linear_backward_weight(const float* dy, const float* x, float* dweight, const LinearShape& s) {
@@ -54,8 +52,7 @@ void linear_backward_weight(const float* dy, const float* x, float* dweight, con
   // Column-major: x is X^T [I, N] (ld I), dy is dY^T [O, N] (ld O), dW is dW^T [I, O] (ld I).
   // dW = dY^T . X  <=>  dW^T [I, O] = X^T [I, N] . dY [N, O]  =  X^T . op_T(dY^T):
   //   transa = N on A = x (lda I), transb = T on B = dy (ldb O), m = I, n = O, k = N.
-  DAE_CUDA_CHECK(cublasSgemm(cublas(), CUBLAS_OP_N, CUBLAS_OP_T, I, O, N, &kOne, x, I, dy, O,
-                             &kZero, dweight, I));
+  DAE_CUDA_CHECK(cublasSgemm(cublas(), CUBLAS_OP_N, CUBLAS_OP_T, I, O, N, &kOne, x, I, dy, O, &kZero, dweight, I));
 }
 
 }  // namespace dae::cuda

@@ -31,17 +31,15 @@ struct Pooling {
       : x(nchw_descriptor(s.batch, s.channels, s.height, s.width)),
         y(nchw_descriptor(s.batch, s.channels, s.out_height(), s.out_width())) {
     const int window = static_cast<int>(PoolShape::kWindow);
-    DAE_CUDA_CHECK(cudnnSetPooling2dDescriptor(pooling.get(), CUDNN_POOLING_MAX_DETERMINISTIC,
-                                               CUDNN_PROPAGATE_NAN, window, window, 0, 0, window,
-                                               window));
+    DAE_CUDA_CHECK(cudnnSetPooling2dDescriptor(pooling.get(), CUDNN_POOLING_MAX_DETERMINISTIC, CUDNN_PROPAGATE_NAN,
+                                               window, window, 0, 0, window, window));
     // cuDNN sizes the output as 1 + (H - 2) / 2, the same floor as PoolShape: checked, since
     // a disagreement would read or write past y.
     int n = 0, c = 0, h = 0, w = 0;
     DAE_CUDA_CHECK(cudnnGetPooling2dForwardOutputDim(pooling.get(), x.get(), &n, &c, &h, &w));
     DAE_CHECK(h == s.out_height() && w == s.out_width(),
-              "max_pool2d: cuDNN makes a " << h << "x" << w << " output of a " << s.height << "x"
-                                           << s.width << " input, expected " << s.out_height()
-                                           << "x" << s.out_width());
+              "max_pool2d: cuDNN makes a " << h << "x" << w << " output of a " << s.height << "x" << s.width
+                                           << " input, expected " << s.out_height() << "x" << s.out_width());
   }
   PoolingDescriptor pooling;
   TensorDescriptor x, y;  // x also describes dx, y also dy
@@ -57,15 +55,14 @@ const Pooling& pooling_for(const PoolShape& s) {
 void max_pool2d_forward(const float* x, float* y, const PoolShape& s) {
   if (s.batch * s.channels == 0) return;  // cuDNN rejects an empty tensor descriptor
   const Pooling& p = pooling_for(s);
-  DAE_CUDA_CHECK(cudnnPoolingForward(cudnn(), p.pooling.get(), &kAlphaOne, p.x.get(), x, &kBetaZero,
-                                     p.y.get(), y));
+  DAE_CUDA_CHECK(cudnnPoolingForward(cudnn(), p.pooling.get(), &kAlphaOne, p.x.get(), x, &kBetaZero, p.y.get(), y));
 }
 
 void max_pool2d_backward(const float* x, const float* y, const float* dy, float* dx, const PoolShape& s) {
   if (s.batch * s.channels == 0) return;
   const Pooling& p = pooling_for(s);
-  DAE_CUDA_CHECK(cudnnPoolingBackward(cudnn(), p.pooling.get(), &kAlphaOne, p.y.get(), y, p.y.get(), dy,
-                                      p.x.get(), x, &kBetaZero, p.x.get(), dx));
+  DAE_CUDA_CHECK(cudnnPoolingBackward(cudnn(), p.pooling.get(), &kAlphaOne, p.y.get(), y, p.y.get(), dy, p.x.get(), x,
+                                      &kBetaZero, p.x.get(), dx));
 }
 
 }  // namespace dae::cuda

@@ -49,14 +49,12 @@ inline int64_t pool_window_argmax(const float* plane, int64_t width, int64_t oy,
 // y is the forward's output: the CUDA backward reads it, the CPU one does not.
 namespace cpu {
 void max_pool2d_forward(const float* x, float* y, const PoolShape& shape);
-void max_pool2d_backward(const float* x, const float* y, const float* dy, float* dx,
-                         const PoolShape& shape);
+void max_pool2d_backward(const float* x, const float* y, const float* dy, float* dx, const PoolShape& shape);
 }  // namespace cpu
 
 namespace cuda {
 void max_pool2d_forward(const float* x, float* y, const PoolShape& shape);
-void max_pool2d_backward(const float* x, const float* y, const float* dy, float* dx,
-                         const PoolShape& shape);
+void max_pool2d_backward(const float* x, const float* y, const float* dy, float* dx, const PoolShape& shape);
 }  // namespace cuda
 
 }  // namespace dae

@@ -63,12 +63,12 @@ void backward_plane(const float* __restrict plane, const float* __restrict grad_
 
 void max_pool2d_forward(const float* x, float* y, const PoolShape& s) {
   const int64_t planes = s.batch * s.channels;
-  parallel_for(planes, planes * s.height * s.width,
-               [&](int64_t p) { forward_plane(x + p * s.height * s.width, y + p * s.out_height() * s.out_width(), s); });
+  parallel_for(planes, planes * s.height * s.width, [&](int64_t p) {
+    forward_plane(x + p * s.height * s.width, y + p * s.out_height() * s.out_width(), s);
+  });
 }
 
-void max_pool2d_backward(const float* x, const float* /*y*/, const float* dy, float* dx,
-                         const PoolShape& s) {
+void max_pool2d_backward(const float* x, const float* /*y*/, const float* dy, float* dx, const PoolShape& s) {
   const int64_t planes = s.batch * s.channels;
   parallel_for(planes, planes * s.height * s.width, [&](int64_t p) {
     backward_plane(x + p * s.height * s.width, dy + p * s.out_height() * s.out_width(), dx + p * s.height * s.width, s);

@@ -18,8 +18,7 @@ namespace dae::cuda {
 
 namespace {
 
-__global__ void squared_error_partial_sums(const float* prediction, const float* target, int64_t n,
-                                           double* partial) {
+__global__ void squared_error_partial_sums(const float* prediction, const float* target, int64_t n, double* partial) {
   const int64_t stride = static_cast<int64_t>(gridDim.x) * blockDim.x;
   double sum = 0.0;
   for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += stride) {
@@ -37,8 +36,8 @@ __global__ void mean_of_partial_sums(const double* partial, unsigned count, int6
   if (threadIdx.x == 0) *loss = static_cast<float>(total / static_cast<double>(n));
 }
 
-__global__ void mse_loss_backward_kernel(const float* prediction, const float* target,
-                                         const float* grad_loss, float* grad_prediction, int64_t n) {
+__global__ void mse_loss_backward_kernel(const float* prediction, const float* target, const float* grad_loss,
+                                         float* grad_prediction, int64_t n) {
   const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (i < n) {
     grad_prediction[i] = mse_gradient(prediction[i], target[i], mse_gradient_scale(*grad_loss, n));
@@ -55,8 +54,8 @@ void mse_loss_forward(const float* prediction, const float* target, int64_t n, f
   launch(mean_of_partial_sums, dim3(1), partial, blocks, n, loss);
 }
 
-void mse_loss_backward(const float* prediction, const float* target, const float* grad_loss,
-                       float* grad_prediction, int64_t n) {
+void mse_loss_backward(const float* prediction, const float* target, const float* grad_loss, float* grad_prediction,
+                       int64_t n) {
   launch_for(n, mse_loss_backward_kernel, prediction, target, grad_loss, grad_prediction, n);
 }
 

@@ -28,16 +28,16 @@ DAE_HOST_DEVICE float mse_gradient(float prediction, float target, float scale) 
 
 namespace cpu {
 void mse_loss_forward(const float* prediction, const float* target, int64_t n, float* loss);
-void mse_loss_backward(const float* prediction, const float* target, const float* grad_loss,
-                       float* grad_prediction, int64_t n);
+void mse_loss_backward(const float* prediction, const float* target, const float* grad_loss, float* grad_prediction,
+                       int64_t n);
 }  // namespace cpu
 
 namespace cuda {
 // The forward's grid: at most this many blocks, each summing a grid-stride share (mse_loss.cu).
 constexpr unsigned kMaxPartialSums = 1024;
 void mse_loss_forward(const float* prediction, const float* target, int64_t n, float* loss);
-void mse_loss_backward(const float* prediction, const float* target, const float* grad_loss,
-                       float* grad_prediction, int64_t n);
+void mse_loss_backward(const float* prediction, const float* target, const float* grad_loss, float* grad_prediction,
+                       int64_t n);
 }  // namespace cuda
 
 }  // namespace dae

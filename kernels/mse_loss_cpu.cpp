@@ -1,5 +1,5 @@
-#include "kernels/mse_loss.h"
 #include "kernels/cpu_runtime.h"
+#include "kernels/mse_loss.h"
 
 #include <vector>
 
@@ -21,8 +21,8 @@ void mse_loss_forward(const float* prediction, const float* target, int64_t n, f
   *loss = static_cast<float>(total / static_cast<double>(n));
 }
 
-void mse_loss_backward(const float* prediction, const float* target, const float* grad_loss,
-                       float* grad_prediction, int64_t n) {
+void mse_loss_backward(const float* prediction, const float* target, const float* grad_loss, float* grad_prediction,
+                       int64_t n) {
   const float scale = mse_gradient_scale(*grad_loss, n);
   parallel_for_blocks(n, kParallelBlock, [&](int64_t begin, int64_t end) {
 #pragma omp simd

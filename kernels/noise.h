@@ -101,8 +101,7 @@ DAE_HOST_DEVICE void box_muller(uint32_t word0, uint32_t word1, float& z0, float
 DAE_HOST_DEVICE void normal_group(const NoiseParams& p, uint64_t group, float z[4]) {
   const Philox4 counter{{static_cast<uint32_t>(group), static_cast<uint32_t>(group >> 32),
                          static_cast<uint32_t>(p.stream), static_cast<uint32_t>(p.stream >> 32)}};
-  const Philox4 bits = philox4x32_10(counter, static_cast<uint32_t>(p.seed),
-                                     static_cast<uint32_t>(p.seed >> 32));
+  const Philox4 bits = philox4x32_10(counter, static_cast<uint32_t>(p.seed), static_cast<uint32_t>(p.seed >> 32));
   box_muller(bits.v[0], bits.v[1], z[0], z[1]);
   box_muller(bits.v[2], bits.v[3], z[2], z[3]);
 }

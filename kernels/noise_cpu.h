@@ -19,10 +19,10 @@ inline void normal_block(const NoiseParams& p, uint64_t first_group, float z[4][
   uint32_t words[4][kNoiseBlockGroups];
   for (int64_t l = 0; l < kNoiseBlockGroups; ++l) {
     const uint64_t group = first_group + static_cast<uint64_t>(l);
-    const Philox4 bits = philox4x32_10(
-        Philox4{{static_cast<uint32_t>(group), static_cast<uint32_t>(group >> 32),
-                 static_cast<uint32_t>(p.stream), static_cast<uint32_t>(p.stream >> 32)}},
-        static_cast<uint32_t>(p.seed), static_cast<uint32_t>(p.seed >> 32));
+    const Philox4 bits =
+        philox4x32_10(Philox4{{static_cast<uint32_t>(group), static_cast<uint32_t>(group >> 32),
+                               static_cast<uint32_t>(p.stream), static_cast<uint32_t>(p.stream >> 32)}},
+                      static_cast<uint32_t>(p.seed), static_cast<uint32_t>(p.seed >> 32));
     for (int k = 0; k < 4; ++k) words[k][l] = bits.v[k];
   }
   for (int64_t l = 0; l < kNoiseBlockGroups; ++l) {
@@ -39,7 +39,8 @@ void for_each_normal(const NoiseParams& p, int64_t n, EmitBlocks emit_blocks, Em
   const int64_t blocks = n / kNoiseBlockElements;
   constexpr int64_t kBlocksPerChunk = 64;
   parallel_for((blocks + kBlocksPerChunk - 1) / kBlocksPerChunk, n, [&](int64_t c) {
-    emit_blocks(c * kBlocksPerChunk, c * kBlocksPerChunk + kBlocksPerChunk < blocks ? c * kBlocksPerChunk + kBlocksPerChunk : blocks);
+    emit_blocks(c * kBlocksPerChunk,
+                c * kBlocksPerChunk + kBlocksPerChunk < blocks ? c * kBlocksPerChunk + kBlocksPerChunk : blocks);
   });
   for (int64_t g = blocks * kNoiseBlockGroups; 4 * g < n; ++g) {
     float z[4];

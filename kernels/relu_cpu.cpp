@@ -1,5 +1,5 @@
-#include "kernels/relu.h"
 #include "kernels/cpu_runtime.h"
+#include "kernels/relu.h"
 
 namespace dae::cpu {
 

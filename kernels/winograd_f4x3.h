@@ -26,8 +26,7 @@ constexpr int kPoints = kTile * kTile;
 
 // The 1-D transforms, on values x[0], x[stride], ... (columns: stride = the row length).
 inline void input_1d(const Lanes* d, int stride, Lanes* v) {  // B^T d
-  const Lanes d0 = d[0], d1 = d[stride], d2 = d[2 * stride], d3 = d[3 * stride], d4 = d[4 * stride],
-              d5 = d[5 * stride];
+  const Lanes d0 = d[0], d1 = d[stride], d2 = d[2 * stride], d3 = d[3 * stride], d4 = d[4 * stride], d5 = d[5 * stride];
   v[0] = 4.0f * d0 - 5.0f * d2 + d4;
   v[stride] = d4 + d3 - 4.0f * (d1 + d2);
   v[2 * stride] = d4 - d3 + 4.0f * (d1 - d2);
@@ -84,9 +83,7 @@ inline void transform_2d(const Lanes* in, Lanes* out) {
 inline void input_2d(const Lanes* d, Lanes* v) { transform_2d<kTile, kTile, input_1d>(d, v); }
 inline void filter_2d(const Lanes* g, Lanes* u) { transform_2d<3, kTile, filter_1d>(g, u); }
 inline void output_2d(const Lanes* m, Lanes* y) { transform_2d<kTile, kOutput, output_1d>(m, y); }
-inline void output_gradient_2d(const Lanes* dy, Lanes* dm) {
-  transform_2d<kOutput, kTile, output_gradient_1d>(dy, dm);
-}
+inline void output_gradient_2d(const Lanes* dy, Lanes* dm) { transform_2d<kOutput, kTile, output_gradient_1d>(dy, dm); }
 inline void filter_gradient_2d(const Lanes* du, Lanes* dg) { transform_2d<kTile, 3, filter_gradient_1d>(du, dg); }
 
 }  // namespace dae::cpu::winograd

@@ -26,8 +26,8 @@ class Conv2d : public Module {
 
 class ConvTranspose2d : public Module {
  public:
-  ConvTranspose2d(int64_t in_channels, int64_t out_channels, int64_t kernel_size,
-                  const ConvOptions& options, TorchCpuGenerator& generator);
+  ConvTranspose2d(int64_t in_channels, int64_t out_channels, int64_t kernel_size, const ConvOptions& options,
+                  TorchCpuGenerator& generator);
   Tensor forward(const Tensor& x) override;
 
  private:

@@ -26,8 +26,8 @@ inline Tensor uniform_tensor(const Shape& shape, double bound, TorchCpuGenerator
 }
 
 // Weight then bias, in that order (the order PyTorch's reset_parameters draws them).
-inline void init_weight_and_bias(const Shape& weight_shape, int64_t bias_size,
-                                 TorchCpuGenerator& generator, Tensor& weight, Tensor& bias) {
+inline void init_weight_and_bias(const Shape& weight_shape, int64_t bias_size, TorchCpuGenerator& generator,
+                                 Tensor& weight, Tensor& bias) {
   const double fan_in = static_cast<double>(pytorch_fan_in(weight_shape));
   const double a = std::sqrt(5.0);
   const double gain = std::sqrt(2.0 / (1.0 + a * a));  // calculate_gain("leaky_relu", a)

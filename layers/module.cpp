@@ -20,9 +20,7 @@ Tensor Module::register_buffer(const std::string& name, Tensor tensor) {
   return tensor;
 }
 
-void Module::register_counter(const std::string& name, int64_t* counter) {
-  counters_.emplace_back(name, counter);
-}
+void Module::register_counter(const std::string& name, int64_t* counter) { counters_.emplace_back(name, counter); }
 
 template <typename Visit>
 void Module::visit_tensors(const std::string& prefix, bool parameters, Visit visit) const {

@@ -5,16 +5,16 @@
 
 namespace dae {
 
-Autoencoder::Autoencoder(std::string name, std::shared_ptr<Module> encoder,
-                         std::shared_ptr<Module> decoder, std::vector<int64_t> image_shape)
+Autoencoder::Autoencoder(std::string name, std::shared_ptr<Module> encoder, std::shared_ptr<Module> decoder,
+                         std::vector<int64_t> image_shape)
     : name_(std::move(name)),
       encoder_(register_module("encoder", std::move(encoder))),
       decoder_(register_module("decoder", std::move(decoder))),
       image_shape_(std::move(image_shape)) {}
 
 Tensor Autoencoder::encode(const Tensor& images) {
-  DAE_CHECK(images.rank() == 2, name_ << " autoencoder: expected a batch of flattened images [N, 784], got "
-                                      << images.shape());
+  DAE_CHECK(images.rank() == 2,
+            name_ << " autoencoder: expected a batch of flattened images [N, 784], got " << images.shape());
   std::vector<int64_t> dims{images.dim(0)};
   dims.insert(dims.end(), image_shape_.begin(), image_shape_.end());
   return encoder_->forward(ops::reshape(images, Shape(dims)));

@@ -18,8 +18,8 @@
 #include "core/device.h"
 #include "core/random.h"
 #include "core/tensor.h"
-#include "tests/test_data.h"
 #include "kernels/host_device.h"
+#include "tests/test_data.h"
 
 #ifdef DAE_WITH_CUDA
 #include "kernels/cuda_context.h"
@@ -69,29 +69,27 @@ inline std::string describe_element(size_t index, float gpu, float cpu) {
 }
 
 // Bit-for-bit equality (memcmp); a failure names the first differing element.
-inline bool check_bitwise(const std::string& what, const std::vector<float>& gpu,
-                          const std::vector<float>& cpu) {
+inline bool check_bitwise(const std::string& what, const std::vector<float>& gpu, const std::vector<float>& cpu) {
   REQUIRE(gpu.size() == cpu.size());
   size_t first = 0;
   while (first < gpu.size() && std::memcmp(&gpu[first], &cpu[first], sizeof(float)) == 0) ++first;
   const bool equal = first == gpu.size();
   INFO(what << ": first difference from the CPU at "
-            << (equal ? "none" : describe_element(first, gpu[first], cpu[first])) << " (bits 0x"
-            << std::hex << (equal ? 0u : float_to_bits(gpu[first])) << " vs 0x"
-            << (equal ? 0u : float_to_bits(cpu[first])) << ")");
+            << (equal ? "none" : describe_element(first, gpu[first], cpu[first])) << " (bits 0x" << std::hex
+            << (equal ? 0u : float_to_bits(gpu[first])) << " vs 0x" << (equal ? 0u : float_to_bits(cpu[first])) << ")");
   CHECK(equal);
   return equal;
 }
 
 // Finiteness first (a NaN would pass no comparison, but an Inf compared with an Inf would),
 // then the tolerance; a failure names the worst element: index, gpu value, cpu value.
-inline bool check_matches(const std::string& what, const std::vector<float>& gpu,
-                          const std::vector<float>& cpu, const Tolerance& tolerance) {
+inline bool check_matches(const std::string& what, const std::vector<float>& gpu, const std::vector<float>& cpu,
+                          const Tolerance& tolerance) {
   REQUIRE(gpu.size() == cpu.size());
   for (size_t i = 0; i < gpu.size(); ++i) {
     if (std::isfinite(gpu[i]) && std::isfinite(cpu[i])) continue;
-    INFO(what << ": non-finite " << (std::isfinite(gpu[i]) ? "CPU reference" : "GPU result")
-              << " at " << describe_element(i, gpu[i], cpu[i]));
+    INFO(what << ": non-finite " << (std::isfinite(gpu[i]) ? "CPU reference" : "GPU result") << " at "
+              << describe_element(i, gpu[i], cpu[i]));
     CHECK(false);
     return false;
   }
@@ -102,8 +100,7 @@ inline bool check_matches(const std::string& what, const std::vector<float>& gpu
   size_t worst = 0;
   double worst_excess = -INFINITY;
   for (size_t i = 0; i < gpu.size(); ++i) {
-    const double excess = std::fabs(double{gpu[i]} - double{cpu[i]}) -
-                          tolerance.allowed(cpu[i], max_magnitude);
+    const double excess = std::fabs(double{gpu[i]} - double{cpu[i]}) - tolerance.allowed(cpu[i], max_magnitude);
     if (excess > worst_excess) {
       worst_excess = excess;
       worst = i;
@@ -111,16 +108,14 @@ inline bool check_matches(const std::string& what, const std::vector<float>& gpu
   }
   const bool within = gpu.empty() || worst_excess <= 0.0;
   INFO(what << ": worst of " << gpu.size() << " elements is "
-            << (gpu.empty() ? "none" : describe_element(worst, gpu[worst], cpu[worst]))
-            << ", |difference| " << std::fabs(double{gpu[worst]} - double{cpu[worst]})
-            << " > allowed " << tolerance.allowed(cpu[worst], max_magnitude)
-            << " (max |cpu| " << max_magnitude << ")");
+            << (gpu.empty() ? "none" : describe_element(worst, gpu[worst], cpu[worst])) << ", |difference| "
+            << std::fabs(double{gpu[worst]} - double{cpu[worst]}) << " > allowed "
+            << tolerance.allowed(cpu[worst], max_magnitude) << " (max |cpu| " << max_magnitude << ")");
   CHECK(within);
   return within;
 }
 
-inline bool check_matches(const std::string& what, const Tensor& gpu, const Tensor& cpu,
-                          const Tolerance& tolerance) {
+inline bool check_matches(const std::string& what, const Tensor& gpu, const Tensor& cpu, const Tolerance& tolerance) {
   INFO("comparing " << what);
   REQUIRE(gpu.defined());
   REQUIRE(cpu.defined());
@@ -180,16 +175,15 @@ class GuardedDeviceArray {
   size_t bytes() const { return count_ * sizeof(T); }
   unsigned char* after_data() const { return allocation_ + kGuardBytes + bytes(); }
 
-  bool check_one_guard(const std::string& what, const unsigned char* address, const char* where,
-                       bool backwards) const {
+  bool check_one_guard(const std::string& what, const unsigned char* address, const char* where, bool backwards) const {
     std::vector<uint32_t> guard(kGuardWords);
     cuda::copy_device_to_host(guard.data(), address, kGuardBytes);
     size_t first = 0;  // words from the data's edge
     const auto word = [&](size_t k) { return guard[backwards ? kGuardWords - 1 - k : k]; };
     while (first < kGuardWords && word(first) == kSentinelBits) ++first;
     const bool intact = first == kGuardWords;
-    INFO(what << ": the kernel wrote " << where << " of its output (" << count_ << " elements): guard word "
-              << first << " " << where << " holds 0x" << std::hex << (intact ? kSentinelBits : word(first)));
+    INFO(what << ": the kernel wrote " << where << " of its output (" << count_ << " elements): guard word " << first
+              << " " << where << " holds 0x" << std::hex << (intact ? kSentinelBits : word(first)));
     CHECK(intact);
     return intact;
   }
@@ -200,8 +194,8 @@ class GuardedDeviceArray {
 };
 
 // The whole check of one kernel output: its guard, then its values against the CPU's.
-inline void check_output(const std::string& what, const GuardedDeviceArray<float>& gpu,
-                         const std::vector<float>& cpu, const Tolerance& tolerance) {
+inline void check_output(const std::string& what, const GuardedDeviceArray<float>& gpu, const std::vector<float>& cpu,
+                         const Tolerance& tolerance) {
   gpu.check_guard(what);
   check_matches(what, gpu.values(), cpu, tolerance);
 }

@@ -29,14 +29,16 @@ constexpr int kSkipReturnCode = 77;
 // A need some tests have, and how to tell whether this machine meets it.
 struct Requirement {
   std::string tag;
-  const char* require_variable;         // set to 1: a missing need fails the tests instead
+  const char* require_variable;          // set to 1: a missing need fails the tests instead
   std::function<std::string()> missing;  // why it is missing, or empty when it is met
 };
 
 const std::vector<Requirement>& requirements() {
   static const std::vector<Requirement> list = {
       {"cuda", "DAE_REQUIRE_CUDA_TESTS",
-       [] { return dae::cuda_status().available ? std::string() : "no usable GPU (" + dae::cuda_status().reason + ")"; }},
+       [] {
+         return dae::cuda_status().available ? std::string() : "no usable GPU (" + dae::cuda_status().reason + ")";
+       }},
       {"dataset", "DAE_REQUIRE_DATASET_TESTS",
        [] {
          const std::string file = std::string(DAE_MNIST_DIR) + "/t10k-labels-idx1-ubyte";  // raw or .gz

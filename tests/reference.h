@@ -26,14 +26,12 @@
 
 #include "core/autograd.h"
 #include "core/tensor.h"
-#include "tests/test_data.h"
 #include "kernels/cpu_threads.h"
+#include "tests/test_data.h"
 
 namespace dae::test {
 
-inline std::vector<double> to_double(const std::vector<float>& values) {
-  return {values.begin(), values.end()};
-}
+inline std::vector<double> to_double(const std::vector<float>& values) { return {values.begin(), values.end()}; }
 
 inline std::vector<double> values_of(const Tensor& t) { return to_double(t.to_vector()); }
 
@@ -87,21 +85,20 @@ inline Comparison compare(const std::vector<float>& got, const std::vector<doubl
     const double allowed = tolerance.allowed(scale, 0.0);
     const double difference = std::abs(static_cast<double>(got[i]) - expected[i]);
     // NaN anywhere is a failure, and the worst one.
-    const double ratio = std::isnan(difference) ? std::numeric_limits<double>::infinity()
-                                                : difference / std::max(allowed, 1e-300);
+    const double ratio =
+        std::isnan(difference) ? std::numeric_limits<double>::infinity() : difference / std::max(allowed, 1e-300);
     if (!(difference <= allowed)) ++failures;
     if (ratio > worst_ratio) {
       worst_ratio = ratio;
       worst = static_cast<int64_t>(i);
     }
   }
-  report << failures << " of " << got.size() << " elements outside abs " << tolerance.absolute
-         << " + rel " << tolerance.relative << (magnitude.empty() ? " * |expected|" : " * sum|terms|");
+  report << failures << " of " << got.size() << " elements outside abs " << tolerance.absolute << " + rel "
+         << tolerance.relative << (magnitude.empty() ? " * |expected|" : " * sum|terms|");
   if (worst >= 0) {
     const auto w = static_cast<size_t>(worst);
-    report << "; worst " << label(worst) << ": got " << got[w] << ", expected " << expected[w]
-           << ", |difference| " << std::abs(static_cast<double>(got[w]) - expected[w])
-           << " = " << worst_ratio << " x allowed";
+    report << "; worst " << label(worst) << ": got " << got[w] << ", expected " << expected[w] << ", |difference| "
+           << std::abs(static_cast<double>(got[w]) - expected[w]) << " = " << worst_ratio << " x allowed";
   }
   result.ok = failures == 0;
   result.report = report.str();
@@ -116,8 +113,8 @@ inline Comparison approx_equal(const std::vector<float>& got, const std::vector<
 }
 
 // Names the worst element by its multi-index in `got`'s shape.
-inline Comparison approx_equal(const Tensor& got, const std::vector<double>& expected,
-                               const Tolerance& tolerance, const std::vector<double>& magnitude = {}) {
+inline Comparison approx_equal(const Tensor& got, const std::vector<double>& expected, const Tolerance& tolerance,
+                               const std::vector<double>& magnitude = {}) {
   const Shape shape = got.shape();
   return detail::compare(got.to_vector(), expected, tolerance, magnitude,
                          [&](int64_t i) { return detail::shaped_label(shape, i); });
@@ -148,25 +145,21 @@ struct LinearGeometry {
   void for_each_term(Visit visit) const {
     for (int64_t n = 0; n < batch; ++n)
       for (int64_t o = 0; o < out_features; ++o)
-        for (int64_t i = 0; i < in_features; ++i)
-          visit(n * in_features + i, o * in_features + i, n * out_features + o);
+        for (int64_t i = 0; i < in_features; ++i) visit(n * in_features + i, o * in_features + i, n * out_features + o);
   }
 };
 
 // nn.Conv2d (cross-correlation), zero padding:
 //   y[n, o, oy, ox] = sum_{c, i, j} W[o, c, i, j] x[n, c, oy*s - p + i, ox*s - p + j] + b[o]
 struct Conv2dGeometry {
-  int64_t batch, in_channels, height, width, out_channels, kernel_height, kernel_width, stride,
-      padding;
+  int64_t batch, in_channels, height, width, out_channels, kernel_height, kernel_width, stride, padding;
 
   int64_t out_height() const { return (height + 2 * padding - kernel_height) / stride + 1; }
   int64_t out_width() const { return (width + 2 * padding - kernel_width) / stride + 1; }
   Shape x_shape() const { return {batch, in_channels, height, width}; }
   Shape weight_shape() const { return {out_channels, in_channels, kernel_height, kernel_width}; }
   Shape y_shape() const { return {batch, out_channels, out_height(), out_width()}; }
-  int64_t channel_of_output(int64_t y_index) const {
-    return (y_index / (out_height() * out_width())) % out_channels;
-  }
+  int64_t channel_of_output(int64_t y_index) const { return (y_index / (out_height() * out_width())) % out_channels; }
 
   template <typename Visit>
   void for_each_term(Visit visit) const {
@@ -192,17 +185,14 @@ struct Conv2dGeometry {
 // (positions outside the output are dropped), then + b[o];
 // H_out = (H - 1) s - 2p + kH + output_padding. No convolution is involved.
 struct ConvTranspose2dGeometry {
-  int64_t batch, in_channels, height, width, out_channels, kernel_height, kernel_width, stride,
-      padding, output_padding;
+  int64_t batch, in_channels, height, width, out_channels, kernel_height, kernel_width, stride, padding, output_padding;
 
   int64_t out_height() const { return (height - 1) * stride - 2 * padding + kernel_height + output_padding; }
   int64_t out_width() const { return (width - 1) * stride - 2 * padding + kernel_width + output_padding; }
   Shape x_shape() const { return {batch, in_channels, height, width}; }
   Shape weight_shape() const { return {in_channels, out_channels, kernel_height, kernel_width}; }
   Shape y_shape() const { return {batch, out_channels, out_height(), out_width()}; }
-  int64_t channel_of_output(int64_t y_index) const {
-    return (y_index / (out_height() * out_width())) % out_channels;
-  }
+  int64_t channel_of_output(int64_t y_index) const { return (y_index / (out_height() * out_width())) % out_channels; }
 
   template <typename Visit>
   void for_each_term(Visit visit) const {
@@ -225,8 +215,8 @@ struct ConvTranspose2dGeometry {
 
 // y = B(x, w) + b; `bias` may be empty.
 template <typename Geometry>
-Reference bilinear_reference(const Geometry& g, const std::vector<double>& x,
-                             const std::vector<double>& weight, const std::vector<double>& bias) {
+Reference bilinear_reference(const Geometry& g, const std::vector<double>& x, const std::vector<double>& weight,
+                             const std::vector<double>& bias) {
   const auto size = static_cast<size_t>(g.y_shape().numel());
   Reference y{std::vector<double>(size, 0.0), std::vector<double>(size, 0.0)};
   g.for_each_term([&](int64_t a, int64_t b, int64_t c) {
@@ -251,9 +241,8 @@ struct BilinearGradients {
 };
 
 template <typename Geometry>
-BilinearGradients bilinear_gradients(const Geometry& g, const std::vector<double>& x,
-                                     const std::vector<double>& weight, const std::vector<double>& R,
-                                     int64_t channels) {
+BilinearGradients bilinear_gradients(const Geometry& g, const std::vector<double>& x, const std::vector<double>& weight,
+                                     const std::vector<double>& R, int64_t channels) {
   auto zeros = [](size_t n) { return Reference{std::vector<double>(n, 0.0), std::vector<double>(n, 0.0)}; };
   BilinearGradients d{zeros(x.size()), zeros(weight.size()), zeros(static_cast<size_t>(channels))};
   auto add = [](Reference& r, int64_t at, double term) {
@@ -328,10 +317,9 @@ struct BatchNormReference {
   std::vector<double> mean, biased_var, unbiased_var;
 };
 
-inline BatchNormReference batch_norm_train_reference(const std::vector<double>& x,
-                                                     const std::vector<double>& weight,
-                                                     const std::vector<double>& bias, int64_t batch,
-                                                     int64_t channels, int64_t spatial, double eps) {
+inline BatchNormReference batch_norm_train_reference(const std::vector<double>& x, const std::vector<double>& weight,
+                                                     const std::vector<double>& bias, int64_t batch, int64_t channels,
+                                                     int64_t spatial, double eps) {
   BatchNormReference r;
   r.y.resize(x.size());
   const auto at = [&](int64_t n, int64_t c, int64_t s) {
@@ -358,12 +346,11 @@ inline BatchNormReference batch_norm_train_reference(const std::vector<double>& 
   return r;
 }
 
-inline std::vector<double> batch_norm_eval_reference(const std::vector<double>& x,
-                                                     const std::vector<double>& weight,
+inline std::vector<double> batch_norm_eval_reference(const std::vector<double>& x, const std::vector<double>& weight,
                                                      const std::vector<double>& bias,
                                                      const std::vector<double>& running_mean,
-                                                     const std::vector<double>& running_var,
-                                                     int64_t channels, int64_t spatial, double eps) {
+                                                     const std::vector<double>& running_var, int64_t channels,
+                                                     int64_t spatial, double eps) {
   std::vector<double> y(x.size());
   for (size_t i = 0; i < x.size(); ++i) {
     const auto c = static_cast<size_t>((static_cast<int64_t>(i) / spatial) % channels);
@@ -442,8 +429,7 @@ struct GradientCheckOptions {
 // returns y for the inputs' current values (a double reference, or the framework again in
 // float through evaluate_without_grad). Each sampled element is perturbed in place and restored.
 inline void check_gradients(const std::vector<Tensor>& inputs, const std::function<Tensor()>& forward,
-                            const std::function<std::vector<double>()>& evaluate,
-                            const GradientCheckOptions& options) {
+                            const std::function<std::vector<double>()>& evaluate, const GradientCheckOptions& options) {
   for (const Tensor& input : inputs) {
     REQUIRE(input.requires_grad());
     input.set_grad(Tensor());
@@ -487,9 +473,8 @@ inline void check_gradients(const std::vector<Tensor>& inputs, const std::functi
     // Skipping must not hollow the check out.
     CHECK(2 * checked.size() >= sampled.size());
     const Shape shape = input.shape();
-    CHECK(detail::compare(got, expected, options.tolerance, {}, [&](int64_t i) {
-      return detail::shaped_label(shape, checked[static_cast<size_t>(i)]);
-    }));
+    CHECK(detail::compare(got, expected, options.tolerance, {},
+                          [&](int64_t i) { return detail::shaped_label(shape, checked[static_cast<size_t>(i)]); }));
   }
 }
 

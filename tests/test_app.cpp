@@ -3,10 +3,10 @@
 // happens to a folder that already holds a run, resuming (exactly, to a total of epochs, with
 // the recipe checked), evaluation-only runs, the output-folder lock and Ctrl-C. And the
 // exact-resume property of checkpoints is tested in test_checkpoint.cpp.
-#include <catch2/catch.hpp>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <cstdio>
 #include <filesystem>
@@ -60,10 +60,9 @@ TEST_CASE("mnist_dae: exit codes and messages of bad input", "[app][cli]") {
   SECTION("--help lists every option with its default and exits 0") {
     const ProcessResult r = run_program("--help");
     CHECK(r.exit_code == 0);
-    for (const char* flag : {"--data", "--out", "--epochs", "--batch-size", "--lr", "--noise-std", "--seed",
-                             "--device", "--threads", "--train-limit", "--test-limit", "--target",
-                             "--no-shuffle", "--log-every", "--load", "--save", "--tf32", "--cuda-graph",
-                             "--steps"})
+    for (const char* flag : {"--data", "--out", "--epochs", "--batch-size", "--lr", "--noise-std", "--seed", "--device",
+                             "--threads", "--train-limit", "--test-limit", "--target", "--no-shuffle", "--log-every",
+                             "--load", "--save", "--tf32", "--cuda-graph", "--steps"})
       CHECK_THAT(r.output, Catch::Contains(flag));
     CHECK_THAT(r.output, Catch::Contains("default 2e-4"));
   }
@@ -77,15 +76,16 @@ TEST_CASE("mnist_dae: exit codes and messages of bad input", "[app][cli]") {
   }
   SECTION("a missing data directory exits 1 naming the file and what to do") {
     TempDir dir;
-    const ProcessResult r = run_program("linear --device cpu --data " + dir.file("nowhere") + " --out " + dir.file("out"));
+    const ProcessResult r =
+        run_program("linear --device cpu --data " + dir.file("nowhere") + " --out " + dir.file("out"));
     CHECK(r.exit_code == 1);
     CHECK_THAT(r.output, Catch::Contains("train-images-idx3-ubyte") && Catch::Contains("fetch_mnist.sh"));
   }
   SECTION("an output directory that cannot be created exits 1 naming it") {
     TempDir dir;
     std::ofstream(dir.file("a-file")) << "x";
-    const ProcessResult r = run_program("linear --device cpu --data " + std::string(DAE_MNIST_DIR) +
-                                        " --out " + dir.file("a-file/sub"));
+    const ProcessResult r =
+        run_program("linear --device cpu --data " + std::string(DAE_MNIST_DIR) + " --out " + dir.file("a-file/sub"));
     CHECK(r.exit_code == 1);
     CHECK_THAT(r.output, Catch::Contains("cannot create the output directory") && Catch::Contains("a-file/sub"));
   }
@@ -108,13 +108,15 @@ TEST_CASE("mnist_dae: exit codes and messages of bad input", "[app][cli]") {
 
 TEST_CASE("training on a few hundred MNIST images lowers the loss and writes every output", "[app][train][dataset]") {
   TempDir dir;
-  const ProcessResult r = run_program("mlp --device cpu --epochs 3 --batch-size 32 --lr 1e-3 --train-limit 320 "
-                                      "--test-limit 64 --log-every 5 --data " + std::string(DAE_MNIST_DIR) +
-                                      " --out " + dir.path() + " --save " + dir.file("weights.safetensors"));
+  const ProcessResult r = run_program(
+      "mlp --device cpu --epochs 3 --batch-size 32 --lr 1e-3 --train-limit 320 "
+      "--test-limit 64 --log-every 5 --data " +
+      std::string(DAE_MNIST_DIR) + " --out " + dir.path() + " --save " + dir.file("weights.safetensors"));
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
-  CHECK(dir.names() == std::vector<std::string>{".mnist_dae.lock", "epochs.csv", "mlp-loss.png", "mlp-reconstructions.png",
-                                                "mlp.safetensors", "steps.csv", "weights.safetensors"});
+  CHECK(dir.names() == std::vector<std::string>{".mnist_dae.lock", "epochs.csv", "mlp-loss.png",
+                                                "mlp-reconstructions.png", "mlp.safetensors", "steps.csv",
+                                                "weights.safetensors"});
   std::ifstream csv(dir.file("epochs.csv"));
   std::string header, line;
   std::getline(csv, header);
@@ -148,7 +150,8 @@ TEST_CASE("mnist_dae: a folder holding a run is never overwritten silently", "[a
 
   const ProcessResult again = run_program(short_run(out, "--epochs 1"));
   CHECK(again.exit_code == 1);
-  CHECK_THAT(again.output, Catch::Contains("already holds a run") && Catch::Contains("--load " + out + "/mlp.safetensors") &&
+  CHECK_THAT(again.output, Catch::Contains("already holds a run") &&
+                               Catch::Contains("--load " + out + "/mlp.safetensors") &&
                                Catch::Contains("--overwrite") && Catch::Contains("--out DIR"));
   CHECK_THAT(again.output, !Catch::Contains("epoch 1/"));  // refused before training
   CHECK(read_file(out + "/epochs.csv") == before);
@@ -158,14 +161,16 @@ TEST_CASE("mnist_dae: a folder holding a run is never overwritten silently", "[a
   INFO(resumed.output);
   CHECK(resumed.exit_code == 0);
   CHECK_THAT(resumed.output, Catch::Contains("2 of 3 epochs done, 1 to go") && Catch::Contains("epoch 3/3"));
-  const auto history = dae::safetensors::to_i64(dae::safetensors::load(out + "/mlp.safetensors").at("trainer.epoch"), "epoch");
+  const auto history =
+      dae::safetensors::to_i64(dae::safetensors::load(out + "/mlp.safetensors").at("trainer.epoch"), "epoch");
   CHECK(history.at(0) == 3);
 
   // --overwrite starts over, and removes the files the new run would not rewrite.
   const ProcessResult over = run_program(short_run(out, "--epochs 1 --overwrite"));
   CHECK(over.exit_code == 0);
   CHECK_THAT(over.output, Catch::Contains("epoch 1/1"));
-  CHECK(std::count(std::istreambuf_iterator<char>(*std::make_unique<std::ifstream>(out + "/epochs.csv")), {}, '\n') == 2);
+  CHECK(std::count(std::istreambuf_iterator<char>(*std::make_unique<std::ifstream>(out + "/epochs.csv")), {}, '\n') ==
+        2);
 }
 
 TEST_CASE("mnist_dae: resuming with another recipe is refused, listing what differs", "[app][cli][dataset]") {
@@ -204,8 +209,8 @@ TEST_CASE("mnist_dae: an evaluation-only run writes its figures to metrics.json"
 TEST_CASE("mnist_dae: what can be refused is refused before training", "[app][cli]") {
   TempDir dir;
   SECTION("--save into a folder that does not exist") {
-    const ProcessResult r = run_program("linear --device cpu --out " + dir.file("out") + " --save " +
-                                        dir.file("missing/w.safetensors"));
+    const ProcessResult r =
+        run_program("linear --device cpu --out " + dir.file("out") + " --save " + dir.file("missing/w.safetensors"));
     CHECK(r.exit_code == 1);
     CHECK_THAT(r.output, Catch::Contains("--save") && Catch::Contains("does not exist"));
     CHECK_THAT(r.output, !Catch::Contains("data "));  // before the data is read
@@ -223,12 +228,14 @@ TEST_CASE("mnist_dae: what can be refused is refused before training", "[app][cl
     return;  // a build without the CUDA backend says that instead
 #endif
     if (dae::cuda_status().available) return;
-    const ProcessResult r = run_program("linear --device auto --out " + dir.file("out") + " --data " + dir.file("none"));
+    const ProcessResult r =
+        run_program("linear --device auto --out " + dir.file("out") + " --data " + dir.file("none"));
     CHECK_THAT(r.output, Catch::Contains("device   cpu (no NVIDIA") && !Catch::Contains("(cudaError"));
   }
 }
 
-TEST_CASE("mnist_dae: Ctrl-C stops at a step, says how to resume and exits 130, and twice quits at once", "[app][cli][dataset]") {
+TEST_CASE("mnist_dae: Ctrl-C stops at a step, says how to resume and exits 130, and twice quits at once",
+          "[app][cli][dataset]") {
   TempDir dir;
   const std::string out = dir.file("run");
   // Started by hand (not popen) to know its process id.
@@ -269,7 +276,8 @@ TEST_CASE("mnist_dae: Ctrl-C stops at a step, says how to resume and exits 130, 
     INFO(output);
     REQUIRE(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) == 130);
-    CHECK_THAT(output, Catch::Contains("interrupted during epoch 2: " + out + "/mlp.safetensors holds 1 epoch; to resume: "
+    CHECK_THAT(output, Catch::Contains("interrupted during epoch 2: " + out +
+                                       "/mlp.safetensors holds 1 epoch; to resume: "
                                        "mnist_dae mlp --data") &&
                            Catch::Contains("--load " + out + "/mlp.safetensors"));
   }

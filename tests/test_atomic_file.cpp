@@ -57,9 +57,8 @@ int write_expecting_error(const std::string& path, const std::string& expected) 
     dae::write_file_atomically(path, std::string(1 << 20, 'x'));
   } catch (const dae::Error& e) {
     const std::string message = e.what();
-    return message.find(expected) != std::string::npos && message.find(path) != std::string::npos
-               ? kChildAsExpected
-               : kChildWrongMessage;
+    return message.find(expected) != std::string::npos && message.find(path) != std::string::npos ? kChildAsExpected
+                                                                                                  : kChildWrongMessage;
   }
   return kChildNoError;
 }
@@ -93,8 +92,7 @@ TEST_CASE("write_file_atomically reports failures with the path", "[atomic_file]
   TempDir dir;
   SECTION("into a directory that does not exist") {
     const std::string path = dir.file("no_such_dir/conv.safetensors");
-    REQUIRE_ERROR(dae::write_file_atomically(path, "x"),
-                  "cannot write " + path + ": No such file or directory");
+    REQUIRE_ERROR(dae::write_file_atomically(path, "x"), "cannot write " + path + ": No such file or directory");
   }
   SECTION("over a directory: the rename fails and the temp file is removed") {
     fs::create_directory(dir.file("taken"));
@@ -126,8 +124,7 @@ TEST_CASE("write_file_atomically takes any legal file name, up to 255 bytes", "[
   CHECK(dir.names().empty());
 }
 
-TEST_CASE("write_file_atomically under a file-size limit fails with a clear error",
-          "[atomic_file]") {
+TEST_CASE("write_file_atomically under a file-size limit fails with a clear error", "[atomic_file]") {
   TempDir dir;
   const std::string path = dir.file("conv.safetensors");
   dae::write_file_atomically(path, "the previous checkpoint");

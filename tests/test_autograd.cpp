@@ -16,8 +16,7 @@ namespace {
 
 // The gradient of L = sum((x x^T) * R) for x [N, I]: y[a, b] = sum_i x[a, i] x[b, i], so
 // dL/dx[a, i] = sum_b (R[a, b] + R[b, a]) x[b, i]: one term through each use of x.
-std::vector<double> gram_gradient(const std::vector<double>& x, const std::vector<float>& R, int64_t N,
-                                  int64_t I) {
+std::vector<double> gram_gradient(const std::vector<double>& x, const std::vector<float>& R, int64_t N, int64_t I) {
   std::vector<double> grad(x.size(), 0.0);
   for (int64_t a = 0; a < N; ++a)
     for (int64_t b = 0; b < N; ++b)

@@ -20,10 +20,10 @@
 
 namespace {
 
-using dae::test::TempDir;
 using dae::test::make_run;
 using dae::test::small_config;
 using dae::test::small_run;
+using dae::test::TempDir;
 namespace st = dae::safetensors;
 
 // A file holding a checkpoint of `model` after `epochs` epochs, and its entries to edit.
@@ -42,7 +42,9 @@ SavedCheckpoint saved_checkpoint(const TempDir& dir, const std::string& model, i
   return saved;
 }
 
-st::Entry i64(std::vector<int64_t> shape, std::vector<int64_t> values) { return st::make_i64(std::move(shape), values.data()); }
+st::Entry i64(std::vector<int64_t> shape, std::vector<int64_t> values) {
+  return st::make_i64(std::move(shape), values.data());
+}
 
 // Sets element `index` of an F32 entry.
 void set_f32(st::Entry& entry, size_t index, float value) {
@@ -70,42 +72,64 @@ TEST_CASE("checkpoint: every hostile value is refused naming the file and the en
     std::vector<std::string> words;
   };
   const std::vector<Case> cases = {
-      {"a negative epoch count", [](st::Dict& s, st::Metadata&) { s["trainer.epoch"] = i64({}, {-5}); },
+      {"a negative epoch count",
+       [](st::Dict& s, st::Metadata&) { s["trainer.epoch"] = i64({}, {-5}); },
        {"trainer.epoch = -5 is outside [0, 100000]"}},
-      {"an epoch count that would overflow", [](st::Dict& s, st::Metadata&) { s["trainer.epoch"] = i64({}, {INT64_MAX}); },
+      {"an epoch count that would overflow",
+       [](st::Dict& s, st::Metadata&) { s["trainer.epoch"] = i64({}, {INT64_MAX}); },
        {"trainer.epoch = 9223372036854775807 is outside"}},
-      {"an Adam step that would overflow", [](st::Dict& s, st::Metadata&) { s["optimizer.step"] = i64({}, {INT64_MAX}); },
+      {"an Adam step that would overflow",
+       [](st::Dict& s, st::Metadata&) { s["optimizer.step"] = i64({}, {INT64_MAX}); },
        {"optimizer.step = 9223372036854775807 is outside"}},
       {"a negative Adam step (bias correction 1 - beta^t = 0)",
-       [](st::Dict& s, st::Metadata&) { s["optimizer.step"] = i64({}, {-1}); }, {"optimizer.step = -1 is outside"}},
-      {"a step of shape [0]", [](st::Dict& s, st::Metadata&) { s["optimizer.step"] = i64({0}, {}); },
+       [](st::Dict& s, st::Metadata&) { s["optimizer.step"] = i64({}, {-1}); },
+       {"optimizer.step = -1 is outside"}},
+      {"a step of shape [0]",
+       [](st::Dict& s, st::Metadata&) { s["optimizer.step"] = i64({0}, {}); },
        {"optimizer.step has shape [0], expected []"}},
-      {"a generator state of 3 values", [](st::Dict& s, st::Metadata&) { s["trainer.shuffle_rng"] = i64({3}, {1, 2, 3}); },
+      {"a generator state of 3 values",
+       [](st::Dict& s, st::Metadata&) {
+         s["trainer.shuffle_rng"] = i64({3}, {1, 2, 3});
+       },
        {"trainer.shuffle_rng has shape [3], expected [2]"}},
-      {"a missing entry", [](st::Dict& s, st::Metadata&) { s.erase("trainer.noise_seed"); }, {"no 'trainer.noise_seed'"}},
-      {"an unknown training-state entry", [](st::Dict& s, st::Metadata&) { s["trainer.extra"] = i64({}, {1}); },
+      {"a missing entry",
+       [](st::Dict& s, st::Metadata&) { s.erase("trainer.noise_seed"); },
+       {"no 'trainer.noise_seed'"}},
+      {"an unknown training-state entry",
+       [](st::Dict& s, st::Metadata&) { s["trainer.extra"] = i64({}, {1}); },
        {"unexpected training-state entry 'trainer.extra'"}},
-      {"an unknown optimizer entry", [](st::Dict& s, st::Metadata&) { s["optimizer.exp_avg.decoder.nothing"] = i64({}, {1}); },
+      {"an unknown optimizer entry",
+       [](st::Dict& s, st::Metadata&) { s["optimizer.exp_avg.decoder.nothing"] = i64({}, {1}); },
        {"unexpected training-state entry 'optimizer.exp_avg.decoder.nothing'"}},
-      {"an infinite bias", [&](st::Dict& s, st::Metadata&) { set_f32(s.at("encoder.bias"), 3, inf); },
+      {"an infinite bias",
+       [&](st::Dict& s, st::Metadata&) { set_f32(s.at("encoder.bias"), 3, inf); },
        {"encoder.bias holds inf at element 3"}},
-      {"a NaN first moment", [&](st::Dict& s, st::Metadata&) { set_f32(s.at("optimizer.exp_avg.decoder.weight"), 0, nan); },
+      {"a NaN first moment",
+       [&](st::Dict& s, st::Metadata&) { set_f32(s.at("optimizer.exp_avg.decoder.weight"), 0, nan); },
        {"optimizer.exp_avg.decoder.weight holds nan at element 0"}},
-      {"a negative second moment", [&](st::Dict& s, st::Metadata&) { set_f32(s.at("optimizer.exp_avg_sq.encoder.weight"), 7, -1); },
+      {"a negative second moment",
+       [&](st::Dict& s, st::Metadata&) { set_f32(s.at("optimizer.exp_avg_sq.encoder.weight"), 7, -1); },
        {"optimizer.exp_avg_sq.encoder.weight holds -1 at element 7", "non-negative"}},
-      {"a history epoch of 1e300", [](st::Dict&, st::Metadata& m) { set_history(m, 0, "epoch", 1e300); },
+      {"a history epoch of 1e300",
+       [](st::Dict&, st::Metadata& m) { set_history(m, 0, "epoch", 1e300); },
        {"history row 0, 'epoch' = 1e+300 is outside"}},
-      {"a NaN test loss written as null", [](st::Dict&, st::Metadata& m) { set_history(m, 1, "test_loss", nullptr); },
+      {"a NaN test loss written as null",
+       [](st::Dict&, st::Metadata& m) { set_history(m, 1, "test_loss", nullptr); },
        {"history row 1, 'test_loss': expected a number, found null"}},
-      {"a negative train loss", [](st::Dict&, st::Metadata& m) { set_history(m, 0, "train_loss", -0.5); },
+      {"a negative train loss",
+       [](st::Dict&, st::Metadata& m) { set_history(m, 0, "train_loss", -0.5); },
        {"'train_loss' = -0.5 is outside"}},
-      {"epochs out of order", [](st::Dict&, st::Metadata& m) { set_history(m, 1, "epoch", 1); },
+      {"epochs out of order",
+       [](st::Dict&, st::Metadata& m) { set_history(m, 1, "epoch", 1); },
        {"history row 1 is epoch 1, expected 2"}},
-      {"a history shorter than the epoch count", [](st::Dict& s, st::Metadata&) { s["trainer.epoch"] = i64({}, {3}); },
+      {"a history shorter than the epoch count",
+       [](st::Dict& s, st::Metadata&) { s["trainer.epoch"] = i64({}, {3}); },
        {"the training history has 2 epochs, trainer.epoch says 3"}},
-      {"another format", [](st::Dict&, st::Metadata& m) { m["format"] = "mnist-dae checkpoint 99"; },
+      {"another format",
+       [](st::Dict&, st::Metadata& m) { m["format"] = "mnist-dae checkpoint 99"; },
        {"format 'mnist-dae checkpoint 99'"}},
-      {"a damaged recipe", [](st::Dict&, st::Metadata& m) { m["recipe"] = "{\"model\": 3}"; },
+      {"a damaged recipe",
+       [](st::Dict&, st::Metadata& m) { m["recipe"] = "{\"model\": 3}"; },
        {"the recipe in the metadata is not valid"}},
   };
   for (const Case& c : cases) {
@@ -209,8 +233,8 @@ TEST_CASE("loading a checkpoint of another model fails naming the file and the m
   // Without the metadata, the strict load names what is missing and what is unexpected.
   auto state = dae::safetensors::load(dir.file("linear-weights.safetensors"));
   dae::safetensors::save(dir.file("anonymous.safetensors"), state);
-  REQUIRE_ERROR(dae::load_checkpoint(mlp, dir.file("anonymous.safetensors")), "anonymous.safetensors",
-                "missing (8)", "encoder.0.weight", "unexpected (4)", "encoder.weight");
+  REQUIRE_ERROR(dae::load_checkpoint(mlp, dir.file("anonymous.safetensors")), "anonymous.safetensors", "missing (8)",
+                "encoder.0.weight", "unexpected (4)", "encoder.weight");
 
   // A mis-shaped tensor is named with both shapes.
   std::vector<float> zeros(128 * 785, 0.0f);

@@ -3,8 +3,8 @@
 // figures as SVG with the series and labels they must show); and the command end to end on a
 // small MNIST subset, then again from the checkpoints it wrote, which must give the same
 // measurements.
-#include <catch2/catch.hpp>
 #include <sys/wait.h>
+#include <catch2/catch.hpp>
 
 #include <cstdlib>
 #include <filesystem>
@@ -161,7 +161,9 @@ TEST_CASE("compare: options", "[compare][options]") {
   CHECK(dae::study_settings(o).probe_train == 500);
   // The classifiers learn from 10,000 images by default, or from the autoencoders' training
   // limit when it is smaller; a --probe-train given wins.
-  auto probe_train = [](std::vector<std::string> args) { return dae::study_settings(dae::parse_options(args)).probe_train; };
+  auto probe_train = [](std::vector<std::string> args) {
+    return dae::study_settings(dae::parse_options(args)).probe_train;
+  };
   CHECK(probe_train({"compare"}) == 10000);
   CHECK(probe_train({"compare", "--train-limit", "2000"}) == 2000);
   CHECK(probe_train({"compare", "--train-limit", "30000"}) == 10000);
@@ -204,7 +206,8 @@ TEST_CASE("compare: the findings are computed from the numbers, the unfavourable
         "linear is worse than its own noisy input at noise std 0.1: test PSNR linear 19.50 dB (-0.50 dB) against the "
         "input's 20.00 dB.");
   CHECK(findings[1] ==
-        "Training lowered the linear probe accuracy: linear's code 88.00% trained against 89.00% untrained (-1.00 points).");
+        "Training lowered the linear probe accuracy: linear's code 88.00% trained against 89.00% untrained (-1.00 "
+        "points).");
   CHECK(findings[2] ==
         "conv has the highest test PSNR at noise std 0.1, 24.00 dB, ahead of mlp (21.00 dB) by 3.00 dB and of linear "
         "(19.50 dB) by 4.50 dB; the noisy input scores 20.00 dB.");
@@ -232,12 +235,14 @@ TEST_CASE("compare: the findings are computed from the numbers, the unfavourable
                   "above 0.",
                   "Test PSNR from the training noise (std 0.1) to std 0.5: linear -7.50 dB, mlp -7.00 dB, conv -11.00 "
                   "dB; the noisy input -13.98 dB."});
-  CHECK(all.digits == Sentences{"Hardest digit (highest test MSE): linear 8 (MSE 0.020000), mlp 8 (MSE 0.020000), conv "
-                                "2 (MSE 0.020000). Easiest: linear 1 (0.005000), mlp 1 (0.005000), conv 1 (0.005000)."});
+  CHECK(all.digits ==
+        Sentences{"Hardest digit (highest test MSE): linear 8 (MSE 0.020000), mlp 8 (MSE 0.020000), conv "
+                  "2 (MSE 0.020000). Easiest: linear 1 (0.005000), mlp 1 (0.005000), conv 1 (0.005000)."});
   CHECK(all.costs ==
-        Sentences{"conv costs the most per image: 156.00 MFLOP forward, 167.7 times mlp's 0.93 MFLOP and 390.0 times "
-                  "linear's 0.40 MFLOP.",
-                  "linear trains fastest, 20,000 images/s; mlp 10,000 (2.0 times slower), conv 100 (200.0 times slower)."});
+        Sentences{
+            "conv costs the most per image: 156.00 MFLOP forward, 167.7 times mlp's 0.93 MFLOP and 390.0 times "
+            "linear's 0.40 MFLOP.",
+            "linear trains fastest, 20,000 images/s; mlp 10,000 (2.0 times slower), conv 100 (200.0 times slower)."});
 }
 
 TEST_CASE("compare: with nothing unfavourable the findings open with the best model", "[compare]") {
@@ -261,11 +266,13 @@ TEST_CASE("compare: with nothing unfavourable the findings open with the best mo
         "denoises yet.");
   r.models[2].test = quality(0.005, 23.01, 0.8);
   CHECK(dae::comparison_findings(r).headline[3] == "conv beats its noisy input by +3.01 dB of PSNR.");
-  CHECK(bad[1] == "Training lowered the linear probe accuracy: conv's code 97.00% trained against 99.00% untrained "
-                  "(-2.00 points).");
+  CHECK(bad[1] ==
+        "Training lowered the linear probe accuracy: conv's code 97.00% trained against 99.00% untrained "
+        "(-2.00 points).");
   CHECK(std::find_if(bad.begin(), bad.end(), [](const std::string& f) {
-          return f.find("conv's code leads raw pixels by +7.00 points, and its untrained code already by +9.00 points: "
-                        "the architecture, not the training, carries all of it.") != std::string::npos;
+          return f.find(
+                     "conv's code leads raw pixels by +7.00 points, and its untrained code already by +9.00 points: "
+                     "the architecture, not the training, carries all of it.") != std::string::npos;
         }) != bad.end());
 }
 
@@ -291,13 +298,20 @@ TEST_CASE("compare: the report leads with its findings, then every section in or
   CHECK(markdown.find("- Best test PSNR at each input noise") > markdown.find("](noise_sweep.png)"));
   CHECK(markdown.find("- Hardest digit") > markdown.find("\n## Per-class test MSE\n"));
   CHECK_THAT(markdown, Catch::Contains("| noisy input (baseline) |"));
-  CHECK_THAT(markdown, Catch::Contains("| conv | 1,000 | 156.00 | 2 | 0.025000 | 0.003981 | 24.00 | 0.7800 | 10.00 | 100 | host 95.4 MiB |"));
+  CHECK_THAT(markdown,
+             Catch::Contains(
+                 "| conv | 1,000 | 156.00 | 2 | 0.025000 | 0.003981 | 24.00 | 0.7800 | 10.00 | 100 | host 95.4 MiB |"));
   // The controls: each code untrained, then trained against it.
   CHECK_THAT(markdown, Catch::Contains("| raw pixels | 784 | 90.00% |  |  | 95.00% |  |  | 0.01 | 0 |"));
-  CHECK_THAT(markdown, Catch::Contains("| linear code, untrained | 128 | 89.00% | -1.00 points |  | 92.00% | -3.00 points |  | 0.001 | 17 |"));
-  CHECK_THAT(markdown, Catch::Contains("| linear code, trained | 128 | 88.00% | -2.00 points | -1.00 points | 93.00% | -2.00 points | +1.00 points | 0.001 | 42 |"));
+  CHECK_THAT(
+      markdown,
+      Catch::Contains(
+          "| linear code, untrained | 128 | 89.00% | -1.00 points |  | 92.00% | -3.00 points |  | 0.001 | 17 |"));
+  CHECK_THAT(markdown, Catch::Contains("| linear code, trained | 128 | 88.00% | -2.00 points | -1.00 points | 93.00% | "
+                                       "-2.00 points | +1.00 points | 0.001 | 42 |"));
   CHECK_THAT(markdown, Catch::Contains("| train conv | 6.0 | 60.0% |"));
-  for (const char* file : {"loss.png", "samples.png", "noise_sweep.png", "classifiers.png"}) CHECK_THAT(markdown, Catch::Contains(std::string("](") + file + ")"));
+  for (const char* file : {"loss.png", "samples.png", "noise_sweep.png", "classifiers.png"})
+    CHECK_THAT(markdown, Catch::Contains(std::string("](") + file + ")"));
 
   // Charts inline as SVG, whole and with ids no other figure uses; the digits as a PNG.
   CHECK(count_of(html, "<svg") == 3);
@@ -363,8 +377,9 @@ TEST_CASE("compare: the equivalent command wraps before its options", "[compare]
 TEST_CASE("compare: end to end on a small subset, then again from its checkpoints", "[compare][app][dataset]") {
   TempDir dir;
   const std::string out = dir.file("trained"), again = dir.file("loaded");
-  const std::vector<std::string> common = {"compare", "--device", "cpu", "--data", DAE_MNIST_DIR, "--test-limit", "128",
-                                           "--batch-size", "64", "--probe-train", "256"};
+  const std::vector<std::string> common = {"compare",     "--device",      "cpu", "--data",
+                                           DAE_MNIST_DIR, "--test-limit",  "128", "--batch-size",
+                                           "64",          "--probe-train", "256"};
   std::vector<std::string> train_args = common;
   train_args.insert(train_args.end(), {"--out", out, "--train-limit", "256", "--epochs", "1"});
   REQUIRE(dae::run_compare_command(dae::parse_options(train_args)) == 0);
@@ -378,17 +393,18 @@ TEST_CASE("compare: end to end on a small subset, then again from its checkpoint
     INFO(file);
     CHECK(std::filesystem::is_regular_file(out + "/" + file));
   }
-  const std::string markdown = dae::test::read_file(out + "/report.md"), html = dae::test::read_file(out + "/report.html");
+  const std::string markdown = dae::test::read_file(out + "/report.md"),
+                    html = dae::test::read_file(out + "/report.html");
   for (const std::string& section : dae::comparison_sections()) {
     INFO(section);
     CHECK_THAT(markdown, Catch::Contains("\n## " + section + "\n"));
     CHECK_THAT(html, Catch::Contains("\">" + section + "</h2>"));
   }
-  for (const char* row : {"| linear | 201,616 |", "| mlp | 468,368 |", "| conv | 771,425 |", "| noisy input (baseline) |",
-                          "| raw pixels | 784 |", "| linear code, untrained | 128 |", "| linear code, trained | 128 |",
-                          "| mlp code, trained | 128 |", "| conv code, untrained | 12,544 |",
-                          "| conv code, trained | 12,544 |", "| train conv (1 epoch, each with its test MSE) |",
-                          "| classifiers on the untrained conv code |"})
+  for (const char* row :
+       {"| linear | 201,616 |", "| mlp | 468,368 |", "| conv | 771,425 |", "| noisy input (baseline) |",
+        "| raw pixels | 784 |", "| linear code, untrained | 128 |", "| linear code, trained | 128 |",
+        "| mlp code, trained | 128 |", "| conv code, untrained | 12,544 |", "| conv code, trained | 12,544 |",
+        "| train conv (1 epoch, each with its test MSE) |", "| classifiers on the untrained conv code |"})
     CHECK_THAT(markdown, Catch::Contains(row));
   CHECK(count_of(html, "<svg") == 3);
   CHECK(count_of(html, "src=") == 1);
@@ -415,7 +431,8 @@ TEST_CASE("compare: end to end on a small subset, then again from its checkpoint
   CHECK_FALSE(std::filesystem::exists(again + "/checkpoints"));
 }
 
-TEST_CASE("mnist_dae compare: a --load-dir without checkpoints exits 1 naming what is missing", "[compare][cli][dataset]") {
+TEST_CASE("mnist_dae compare: a --load-dir without checkpoints exits 1 naming what is missing",
+          "[compare][cli][dataset]") {
   TempDir dir;
   const std::string command = std::string(DAE_MNIST_DAE_BINARY) + " compare --device cpu --data " + DAE_MNIST_DIR +
                               " --load-dir " + dir.file("nowhere") + " --out " + dir.file("out") + " > " +

@@ -81,7 +81,8 @@ TEST_CASE("kernels split over threads give the same bits on one thread and on tw
     });
   }
   // A product split into blocks of rows (m >= n) and of columns.
-  for (const cpu::ProductShape& p : {cpu::ProductShape{300, 40, 200, true, false}, cpu::ProductShape{40, 300, 200, false, true}}) {
+  for (const cpu::ProductShape& p :
+       {cpu::ProductShape{300, 40, 200, true, false}, cpu::ProductShape{40, 300, 200, false, true}}) {
     const std::vector<float> a = random_values(p.m * p.k, 73), b = random_values(p.k * p.n, 74);
     check_same_on_one_and_two_threads("sgemm", [&] {
       std::vector<float> c(static_cast<size_t>(p.m * p.n), 1.0f);

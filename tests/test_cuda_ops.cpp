@@ -69,8 +69,8 @@ TEST_CASE("cuda tensors round-trip CPU -> CUDA -> CPU bit for bit", "[cuda][tens
   test::check_bitwise("to(CUDA).to(CPU)", gpu.to(Device::CPU).to_vector(), values);
   test::check_bitwise("to_vector of a CUDA tensor", gpu.to_vector(), values);
   test::check_bitwise("clone on the GPU", gpu.clone().to_vector(), values);
-  test::check_bitwise("from_vector onto the GPU",
-                      Tensor::from_vector({1001}, values, Device::CUDA).to_vector(), values);
+  test::check_bitwise("from_vector onto the GPU", Tensor::from_vector({1001}, values, Device::CUDA).to_vector(),
+                      values);
 }
 
 #ifdef DAE_WITH_CUDA
@@ -119,8 +119,7 @@ TEST_CASE("cuda mse_loss kernels match the CPU", "[cuda][kernels][mse]") {
     const std::vector<float> grad_loss{0.75f};
     std::vector<float> loss(1), dprediction(prediction.size());
     cpu::mse_loss_forward(prediction.data(), target.data(), n, loss.data());
-    cpu::mse_loss_backward(prediction.data(), target.data(), grad_loss.data(), dprediction.data(),
-                           n);
+    cpu::mse_loss_backward(prediction.data(), target.data(), grad_loss.data(), dprediction.data(), n);
 
     DeviceArray p_d(prediction), t_d(target), grad_loss_d(grad_loss);
     DeviceArray loss_d(unwritten(1)), dprediction_d(unwritten(n));
@@ -137,7 +136,7 @@ TEST_CASE("cuda bias kernels match the CPU", "[cuda][kernels][bias]") {
   require_gpu();
   // The last three split each channel into several parts (cuda_reduce.cuh: 4096 values per
   // part, at most 64 parts, the last part shorter): 2, 13 and 64 parts.
-  const BiasShape shapes[] = {{3, 17, 784}, {37, 5, 49}, {64, 257, 1}, {37, 3, 1},
+  const BiasShape shapes[] = {{3, 17, 784}, {37, 5, 49},  {64, 257, 1},  {37, 3, 1},
                               {5000, 3, 1}, {64, 3, 784}, {300, 2, 1000}};
   for (const BiasShape& s : shapes) {
     INFO("bias shape " << dims({s.batch, s.channels, s.spatial}));
@@ -184,8 +183,7 @@ TEST_CASE("cuda linear kernels (cuBLAS) match the CPU (OpenBLAS)", "[cuda][kerne
   }
 }
 
-TEST_CASE("cuda conv2d kernels (cuDNN) match the CPU (im2col + OpenBLAS)",
-          "[cuda][kernels][conv]") {
+TEST_CASE("cuda conv2d kernels (cuDNN) match the CPU (im2col + OpenBLAS)", "[cuda][kernels][conv]") {
   require_gpu();
   // {N, C, H, W, O, kH, kW, stride, padding}
   const Conv2dShape shapes[] = {
@@ -202,8 +200,8 @@ TEST_CASE("cuda conv2d kernels (cuDNN) match the CPU (im2col + OpenBLAS)",
   };
   for (const Conv2dShape& s : shapes) {
     INFO("conv2d N, C, H, W, O, kH, kW, stride, padding "
-         << dims({s.batch, s.in_channels, s.in_height, s.in_width, s.out_channels,
-                  s.kernel_height, s.kernel_width, s.stride, s.padding}));
+         << dims({s.batch, s.in_channels, s.in_height, s.in_width, s.out_channels, s.kernel_height, s.kernel_width,
+                  s.stride, s.padding}));
     const int64_t x_size = s.batch * s.in_channels * s.in_height * s.in_width;
     const int64_t y_size = s.batch * s.out_channels * s.out_height() * s.out_width();
     const int64_t weight_size = s.out_channels * s.in_channels * s.kernel_height * s.kernel_width;
@@ -269,8 +267,7 @@ TEST_CASE("cuda max_pool2d kernels (cuDNN) give the CPU's bits on tie-free input
 // whole to exactly one maximal element (the window's sum of dx is exactly its dy), none to the
 // others, and 0 to the row and column no window covers. Which element it picks is reported
 // (a WARN line, in every run's output) so that max_pool2d.cu can state it once a GPU has shown it.
-TEST_CASE("cuda max_pool2d backward gives each window's gradient whole to one of its maxima",
-          "[cuda][kernels][pool]") {
+TEST_CASE("cuda max_pool2d backward gives each window's gradient whole to one of its maxima", "[cuda][kernels][pool]") {
   require_gpu();
   int64_t tied_windows = 0, to_first = 0, to_last = 0;
   for (const PoolShape& s : kPoolShapes) {
@@ -300,8 +297,8 @@ TEST_CASE("cuda max_pool2d backward gives each window's gradient whole to one of
       for (int64_t i = 0; i < H; ++i)
         for (int64_t j = 0; j < W; ++j)
           if ((i >= 2 * Ho || j >= 2 * Wo) && grad[i * W + j] != 0.0f && ++wrong == 1)
-            first_wrong = "plane " + std::to_string(p) + ": dx at (" + std::to_string(i) + ", " +
-                          std::to_string(j) + "), outside every window, is not 0";
+            first_wrong = "plane " + std::to_string(p) + ": dx at (" + std::to_string(i) + ", " + std::to_string(j) +
+                          "), outside every window, is not 0";
       for (int64_t oy = 0; oy < Ho; ++oy) {
         for (int64_t ox = 0; ox < Wo; ++ox) {
           const float window_dy = dy[static_cast<size_t>((p * Ho + oy) * Wo + ox)];
@@ -316,13 +313,12 @@ TEST_CASE("cuda max_pool2d backward gives each window's gradient whole to one of
               exact = exact && float_to_bits(grad[at]) == float_to_bits(window_dy);
             }
           }
-          const bool one_maximum = receivers.size() == 1 && exact &&
-                                   std::find(maxima.begin(), maxima.end(), receivers[0]) != maxima.end();
+          const bool one_maximum =
+              receivers.size() == 1 && exact && std::find(maxima.begin(), maxima.end(), receivers[0]) != maxima.end();
           if (!one_maximum && ++wrong == 1)
-            first_wrong = "plane " + std::to_string(p) + ", window (" + std::to_string(oy) + ", " +
-                          std::to_string(ox) + "): " + std::to_string(maxima.size()) + " maxima, " +
-                          std::to_string(receivers.size()) + " elements received gradient" +
-                          (exact ? "" : ", not exactly dy");
+            first_wrong = "plane " + std::to_string(p) + ", window (" + std::to_string(oy) + ", " + std::to_string(ox) +
+                          "): " + std::to_string(maxima.size()) + " maxima, " + std::to_string(receivers.size()) +
+                          " elements received gradient" + (exact ? "" : ", not exactly dy");
           if (one_maximum && maxima.size() > 1) {
             ++tied_windows;
             to_first += receivers[0] == maxima.front();
@@ -336,8 +332,9 @@ TEST_CASE("cuda max_pool2d backward gives each window's gradient whole to one of
   }
   REQUIRE(tied_windows > 0);
   WARN("cuDNN max-pool ties: of " << tied_windows << " windows with tied maxima, the gradient went to "
-       << "the first maximum in row-major order in " << to_first << ", to the last in " << to_last
-       << ", to a middle one in " << tied_windows - to_first - to_last << " (the CPU: always the first)");
+                                  << "the first maximum in row-major order in " << to_first << ", to the last in "
+                                  << to_last << ", to a middle one in " << tied_windows - to_first - to_last
+                                  << " (the CPU: always the first)");
 }
 
 // Batch norm shapes {N, C, H*W}: 28x28 and 7x7 maps, and 1x1 maps (statistics over N only).
@@ -373,18 +370,17 @@ TEST_CASE("cuda batch_norm2d forward kernels match the CPU", "[cuda][kernels][ba
       DeviceArray running_mean_d(in.running_mean), running_var_d(in.running_var);
       if (training) {
         cpu::batch_norm2d_forward_train(in.x.data(), in.weight.data(), in.bias.data(), y.data(),
-                                        {mean.data(), inv_std.data()}, running_mean.data(),
-                                        running_var.data(), s, kMomentum, kEps);
+                                        {mean.data(), inv_std.data()}, running_mean.data(), running_var.data(), s,
+                                        kMomentum, kEps);
         cuda::batch_norm2d_forward_train(x_d.data(), weight_d.data(), bias_d.data(), y_d.data(),
-                                         {mean_d.data(), inv_std_d.data()}, running_mean_d.data(),
-                                         running_var_d.data(), s, kMomentum, kEps);
+                                         {mean_d.data(), inv_std_d.data()}, running_mean_d.data(), running_var_d.data(),
+                                         s, kMomentum, kEps);
       } else {
         cpu::batch_norm2d_forward_eval(in.x.data(), in.weight.data(), in.bias.data(), y.data(),
-                                       {mean.data(), inv_std.data()}, running_mean.data(),
-                                       running_var.data(), s, kEps);
+                                       {mean.data(), inv_std.data()}, running_mean.data(), running_var.data(), s, kEps);
         cuda::batch_norm2d_forward_eval(x_d.data(), weight_d.data(), bias_d.data(), y_d.data(),
-                                        {mean_d.data(), inv_std_d.data()}, running_mean_d.data(),
-                                        running_var_d.data(), s, kEps);
+                                        {mean_d.data(), inv_std_d.data()}, running_mean_d.data(), running_var_d.data(),
+                                        s, kEps);
       }
       // Training: the statistics are sums over N*H*W values (reductions), and the output is
       // normalized with them, so it is only as close as they are. Eval: the statistics are the
@@ -410,20 +406,18 @@ TEST_CASE("cuda batch_norm2d backward kernel matches the CPU", "[cuda][kernels][
     std::vector<float> y(in.x.size()), mean(in.weight.size()), inv_std(in.weight.size());
     std::vector<float> running_mean = in.running_mean, running_var = in.running_var;
     cpu::batch_norm2d_forward_train(in.x.data(), in.weight.data(), in.bias.data(), y.data(),
-                                    {mean.data(), inv_std.data()}, running_mean.data(),
-                                    running_var.data(), s, kMomentum, kEps);
+                                    {mean.data(), inv_std.data()}, running_mean.data(), running_var.data(), s,
+                                    kMomentum, kEps);
     DeviceArray x_d(in.x), dy_d(in.dy), weight_d(in.weight), mean_d(mean), inv_std_d(inv_std);
     for (bool training : {true, false}) {
       INFO((training ? "training" : "eval"));
       std::vector<float> dx(in.x.size()), dweight(in.weight.size()), dbias(in.weight.size());
-      cpu::batch_norm2d_backward(in.x.data(), in.dy.data(), in.weight.data(),
-                                 {mean.data(), inv_std.data()}, dx.data(), dweight.data(),
-                                 dbias.data(), s, training);
+      cpu::batch_norm2d_backward(in.x.data(), in.dy.data(), in.weight.data(), {mean.data(), inv_std.data()}, dx.data(),
+                                 dweight.data(), dbias.data(), s, training);
       DeviceArray dx_d(unwritten(n)), dweight_d(unwritten(s.channels));
       DeviceArray dbias_d(unwritten(s.channels));
-      cuda::batch_norm2d_backward(x_d.data(), dy_d.data(), weight_d.data(),
-                                  {mean_d.data(), inv_std_d.data()}, dx_d.data(), dweight_d.data(),
-                                  dbias_d.data(), s, training);
+      cuda::batch_norm2d_backward(x_d.data(), dy_d.data(), weight_d.data(), {mean_d.data(), inv_std_d.data()},
+                                  dx_d.data(), dweight_d.data(), dbias_d.data(), s, training);
       // dweight and dbias are sums over N*H*W; dx subtracts their means from dy, where the
       // difference may nearly cancel: reductions, relative to the largest magnitude.
       check_output("batch_norm2d_backward dx", dx_d, dx, kReduction);
@@ -448,8 +442,8 @@ TEST_CASE("cuda adam kernel matches the CPU over several steps", "[cuda][kernels
       const std::vector<float> grads = random_values(n, 10 + static_cast<uint64_t>(step));
       cpu::adam_step(params.data(), grads.data(), exp_avg.data(), exp_avg_sq.data(), n, hyperparameters, &state);
       const DeviceArray grads_d(grads);
-      cuda::adam_step(params_d.data(), grads_d.data(), exp_avg_d.data(), exp_avg_sq_d.data(), n,
-                      hyperparameters, state_d.data());
+      cuda::adam_step(params_d.data(), grads_d.data(), exp_avg_d.data(), exp_avg_sq_d.data(), n, hyperparameters,
+                      state_d.data());
     }
     state_d.check_guard("adam_step state");
     const AdamStepState gpu_state = state_d.values()[0];
@@ -520,8 +514,7 @@ TEST_CASE("cuda gather_noisy_batch matches the CPU bit for bit", "[cuda][kernels
       const test::GuardedDeviceArray<uint8_t> images_d(images);
       const test::GuardedDeviceArray<int32_t> indices_d(indices);
       DeviceArray clean_d(unwritten(n)), noisy_d(unwritten(n));
-      cuda::gather_noisy_batch(images_d.data(), indices_d.data(), clean_d.data(), noisy_d.data(), s,
-                               noise);
+      cuda::gather_noisy_batch(images_d.data(), indices_d.data(), clean_d.data(), noisy_d.data(), s, noise);
       // A division by 255 (correctly rounded on both) and the pinned noise: bit for bit.
       check_output("gather_noisy_batch clean", clean_d, clean, kBitwise);
       check_output("gather_noisy_batch noisy", noisy_d, noisy, kBitwise);
@@ -693,9 +686,7 @@ void check_ops_on_both_devices(const std::vector<OpCase>& cases) {
 
 TEST_CASE("cuda relu, reshape and mse_loss ops match the CPU", "[cuda][ops][relu][mse]") {
   const auto relu = [](const std::vector<Tensor>& in) { return ops::relu(in[0]); };
-  const auto reshape = [](const std::vector<Tensor>& in) {
-    return ops::reshape(in[0], {in[0].dim(0), 1, 28, 28});
-  };
+  const auto reshape = [](const std::vector<Tensor>& in) { return ops::reshape(in[0], {in[0].dim(0), 1, 28, 28}); };
   check_ops_on_both_devices({
       {"relu [3, 5, 28, 28]", {{{3, 5, 28, 28}}}, 1, relu, kBitwise, kElementwise},
       {"relu [37, 257]", {{{37, 257}}}, 1, relu, kBitwise, kElementwise},
@@ -705,27 +696,23 @@ TEST_CASE("cuda relu, reshape and mse_loss ops match the CPU", "[cuda][ops][relu
 }
 
 TEST_CASE("cuda linear op matches the CPU", "[cuda][ops][linear]") {
-  const auto linear = [](const std::vector<Tensor>& in) {
-    return ops::linear(in[0], in[1], in[2]);
-  };
-  const auto linear_without_bias = [](const std::vector<Tensor>& in) {
-    return ops::linear(in[0], in[1], Tensor());
-  };
+  const auto linear = [](const std::vector<Tensor>& in) { return ops::linear(in[0], in[1], in[2]); };
+  const auto linear_without_bias = [](const std::vector<Tensor>& in) { return ops::linear(in[0], in[1], Tensor()); };
   check_ops_on_both_devices({
-      {"linear 784 -> 17, batch 3", {{{3, 784}, 0.0f}, {{17, 784}}, {{17}}}, 3, linear,
-       kReduction, kReduction},
-      {"linear 5 -> 257, batch 37", {{{37, 5}}, {{257, 5}}, {{257}}}, 3, linear, kReduction,
+      {"linear 784 -> 17, batch 3", {{{3, 784}, 0.0f}, {{17, 784}}, {{17}}}, 3, linear, kReduction, kReduction},
+      {"linear 5 -> 257, batch 37", {{{37, 5}}, {{257, 5}}, {{257}}}, 3, linear, kReduction, kReduction},
+      {"linear 128 -> 784 without bias, batch 37",
+       {{{37, 128}}, {{784, 128}}},
+       2,
+       linear_without_bias,
+       kReduction,
        kReduction},
-      {"linear 128 -> 784 without bias, batch 37", {{{37, 128}}, {{784, 128}}}, 2,
-       linear_without_bias, kReduction, kReduction},
   });
 }
 
 TEST_CASE("cuda conv2d and conv_transpose2d ops match the CPU", "[cuda][ops][conv]") {
   const auto conv = [](int64_t stride, int64_t padding) {
-    return [=](const std::vector<Tensor>& in) {
-      return ops::conv2d(in[0], in[1], in[2], stride, padding);
-    };
+    return [=](const std::vector<Tensor>& in) { return ops::conv2d(in[0], in[1], in[2], stride, padding); };
   };
   const auto conv_transpose = [](int64_t stride, int64_t padding, int64_t output_padding) {
     return [=](const std::vector<Tensor>& in) {
@@ -733,17 +720,32 @@ TEST_CASE("cuda conv2d and conv_transpose2d ops match the CPU", "[cuda][ops][con
     };
   };
   check_ops_on_both_devices({
-      {"conv2d 5 -> 17, 28x28, s1 p1", {{{3, 5, 28, 28}}, {{17, 5, 3, 3}}, {{17}}}, 3, conv(1, 1),
-       kReduction, kReduction},
-      {"conv2d 3 -> 5, 7x7, s2 p1", {{{37, 3, 7, 7}}, {{5, 3, 3, 3}}, {{5}}}, 3, conv(2, 1),
-       kReduction, kReduction},
+      {"conv2d 5 -> 17, 28x28, s1 p1",
+       {{{3, 5, 28, 28}}, {{17, 5, 3, 3}}, {{17}}},
+       3,
+       conv(1, 1),
+       kReduction,
+       kReduction},
+      {"conv2d 3 -> 5, 7x7, s2 p1", {{{37, 3, 7, 7}}, {{5, 3, 3, 3}}, {{5}}}, 3, conv(2, 1), kReduction, kReduction},
       // The conv model's decoder: 7x7 -> 14x14 and 14x14 -> 28x28 (s2 p1 op1), and s1 p1.
-      {"conv_transpose2d 17 -> 5, 7x7 -> 14x14", {{{3, 17, 7, 7}}, {{17, 5, 3, 3}}, {{5}}}, 3,
-       conv_transpose(2, 1, 1), kReduction, kReduction},
-      {"conv_transpose2d 16 -> 1, 14x14 -> 28x28", {{{2, 16, 14, 14}}, {{16, 1, 3, 3}}, {{1}}}, 3,
-       conv_transpose(2, 1, 1), kReduction, kReduction},
-      {"conv_transpose2d 5 -> 3, 7x7, s1 p1", {{{37, 5, 7, 7}}, {{5, 3, 3, 3}}, {{3}}}, 3,
-       conv_transpose(1, 1, 0), kReduction, kReduction},
+      {"conv_transpose2d 17 -> 5, 7x7 -> 14x14",
+       {{{3, 17, 7, 7}}, {{17, 5, 3, 3}}, {{5}}},
+       3,
+       conv_transpose(2, 1, 1),
+       kReduction,
+       kReduction},
+      {"conv_transpose2d 16 -> 1, 14x14 -> 28x28",
+       {{{2, 16, 14, 14}}, {{16, 1, 3, 3}}, {{1}}},
+       3,
+       conv_transpose(2, 1, 1),
+       kReduction,
+       kReduction},
+      {"conv_transpose2d 5 -> 3, 7x7, s1 p1",
+       {{{37, 5, 7, 7}}, {{5, 3, 3, 3}}, {{3}}},
+       3,
+       conv_transpose(1, 1, 0),
+       kReduction,
+       kReduction},
   });
 }
 
@@ -777,9 +779,15 @@ TEST_CASE("cuda relu -> batch_norm2d -> max_pool2d matches the CPU despite tied 
   const Shape channels{6};
   check_ops_on_both_devices({
       {"relu -> batch_norm2d -> max_pool2d [8, 6, 14, 14]",
-       {{{8, 6, 14, 14}}, {channels, -1.5f, 1.5f}, {channels, -0.5f, 0.5f}, {channels, -0.2f, 0.2f},
+       {{{8, 6, 14, 14}},
+        {channels, -1.5f, 1.5f},
+        {channels, -0.5f, 0.5f},
+        {channels, -0.2f, 0.2f},
         {channels, 0.5f, 1.5f}},
-       3, block, kReduction, kReduction},
+       3,
+       block,
+       kReduction,
+       kReduction},
   });
 }
 
@@ -794,19 +802,18 @@ TEST_CASE("cuda batch_norm2d op matches the CPU", "[cuda][ops][batch_norm]") {
   // x (mean far from 0), weight, bias; then running_mean and running_var (state).
   const auto inputs = [](const Shape& x) {
     const Shape channels{x[1]};
-    return std::vector<OpInput>{{x, -0.5f, 1.5f},           {channels, 0.5f, 1.5f},
-                                {channels, -0.5f, 0.5f},    {channels, -0.2f, 0.2f},
+    return std::vector<OpInput>{{x, -0.5f, 1.5f},
+                                {channels, 0.5f, 1.5f},
+                                {channels, -0.5f, 0.5f},
+                                {channels, -0.2f, 0.2f},
                                 {channels, 0.5f, 1.5f}};
   };
   // In eval the output is only the element-wise normalize step; in training it depends on
   // the batch statistics (reductions). The gradients of weight and bias are sums: reductions.
   check_ops_on_both_devices({
-      {"batch_norm2d training [3, 5, 28, 28]", inputs({3, 5, 28, 28}), 3, batch_norm(true),
-       kReduction, kReduction},
-      {"batch_norm2d training [37, 17, 7, 7]", inputs({37, 17, 7, 7}), 3, batch_norm(true),
-       kReduction, kReduction},
-      {"batch_norm2d eval [37, 17, 7, 7]", inputs({37, 17, 7, 7}), 3, batch_norm(false),
-       kElementwise, kReduction},
+      {"batch_norm2d training [3, 5, 28, 28]", inputs({3, 5, 28, 28}), 3, batch_norm(true), kReduction, kReduction},
+      {"batch_norm2d training [37, 17, 7, 7]", inputs({37, 17, 7, 7}), 3, batch_norm(true), kReduction, kReduction},
+      {"batch_norm2d eval [37, 17, 7, 7]", inputs({37, 17, 7, 7}), 3, batch_norm(false), kElementwise, kReduction},
   });
 }
 

@@ -95,8 +95,8 @@ void check_training_matches(const std::string& name, int64_t batch) {
       difference += std::pow(double{gpu[j]} - cpu[j], 2);
       trained += std::pow(double{cpu[j]} - start[j], 2);
     }
-    INFO(name << " " << parameter << ": |gpu - cpu| " << std::sqrt(difference)
-              << " vs |trained - initial| " << std::sqrt(trained));
+    INFO(name << " " << parameter << ": |gpu - cpu| " << std::sqrt(difference) << " vs |trained - initial| "
+              << std::sqrt(trained));
     CHECK(std::sqrt(difference) <= 1e-2 * std::sqrt(trained));
   }
 
@@ -166,8 +166,8 @@ void check_evaluation_matches(const std::string& name) {
   REQUIRE(cpu_buffers.size() == gpu_buffers.size());
   for (size_t i = 0; i < cpu_buffers.size(); ++i) {
     const bool variance = cpu_buffers[i].first.find("running_var") != std::string::npos;
-    const Tensor values = test::random_tensor(cpu_buffers[i].second.shape(), 100 + i, variance ? 0.5f : -0.2f,
-                                              variance ? 1.5f : 0.2f);
+    const Tensor values =
+        test::random_tensor(cpu_buffers[i].second.shape(), 100 + i, variance ? 0.5f : -0.2f, variance ? 1.5f : 0.2f);
     cpu_buffers[i].second.copy_from(values);
     gpu_buffers[i].second.copy_from(values);
   }

@@ -12,7 +12,8 @@ dae::MnistSplit split_of(int64_t count) {
   split.count = count;
   split.rows = split.cols = dae::kMnistSide;
   split.images.assign(static_cast<size_t>(count * dae::kMnistPixels), 0);
-  for (int64_t i = 0; i < count; ++i) split.images[static_cast<size_t>(i * dae::kMnistPixels)] = static_cast<uint8_t>(i);
+  for (int64_t i = 0; i < count; ++i)
+    split.images[static_cast<size_t>(i * dae::kMnistPixels)] = static_cast<uint8_t>(i);
   split.labels.assign(static_cast<size_t>(count), 0);
   return split;
 }
@@ -31,7 +32,8 @@ TEST_CASE("the test-set walk visits every image once, in order, the last batch s
     firsts.push_back(first);
     sizes.push_back(batch.clean.dim(0));
     const std::vector<float> values = batch.noisy.to_vector();
-    for (int64_t i = 0; i < batch.clean.dim(0); ++i) first_pixels.push_back(values[static_cast<size_t>(i * dae::kMnistPixels)]);
+    for (int64_t i = 0; i < batch.clean.dim(0); ++i)
+      first_pixels.push_back(values[static_cast<size_t>(i * dae::kMnistPixels)]);
   });
   CHECK(firsts == std::vector<int64_t>{0, 4, 8});
   CHECK(sizes == std::vector<int64_t>{4, 4, 2});

@@ -214,7 +214,8 @@ TEST_CASE("gray images are pixel-exact blocks, clamped, with NaN in red", "[draw
   for (int row = 0; row < 2; ++row)
     for (int col = 0; col < 3; ++col)
       for (int dy = 0; dy < scale; ++dy)
-        for (int dx = 0; dx < scale; ++dx) REQUIRE(image.at(2 + col * scale + dx, 4 + row * scale + dy) == expected[row * 3 + col]);
+        for (int dx = 0; dx < scale; ++dx)
+          REQUIRE(image.at(2 + col * scale + dx, 4 + row * scale + dy) == expected[row * 3 + col]);
   // Not a pixel past the blocks: the page around them stays white.
   CHECK(pixels_where(image, [](Rgb c) { return c != kWhite; }).count == 2 * 3 * scale * scale - 2 * scale * scale);
   CHECK(image.at(1, 4) == kWhite);
@@ -306,7 +307,8 @@ TEST_CASE("a line chart says what it shows, and every label can be read", "[draw
 TEST_CASE("the legend wraps into rows that fit, however many keys", "[drawing]") {
   std::vector<dae::Series> many;
   for (int i = 0; i < 12; ++i)
-    many.push_back(series({0, 1}, {1.0 * i, 2.0 * i}, dae::series_color(i), "a long legend label number " + std::to_string(i)));
+    many.push_back(
+        series({0, 1}, {1.0 * i, 2.0 * i}, dae::series_color(i), "a long legend label number " + std::to_string(i)));
   dae::ChartOptions options;
   options.width = 500;
   options.height = 520;
@@ -348,7 +350,9 @@ TEST_CASE("a log axis draws a geometric series as a straight line", "[drawing]")
   // Where the line crosses the middle column, against the middle of its bounding box.
   auto bend = [&](const dae::Picture& chart) {
     const Image image = decode(chart);
-    auto close = [&](Rgb c) { return std::abs(c.r - purple.r) + std::abs(c.g - purple.g) + std::abs(c.b - purple.b) < 60; };
+    auto close = [&](Rgb c) {
+      return std::abs(c.r - purple.r) + std::abs(c.g - purple.g) + std::abs(c.b - purple.b) < 60;
+    };
     const Box box = pixels_where(image, close);
     const int x = (box.left + box.right) / 2;
     double sum = 0;
@@ -438,9 +442,12 @@ TEST_CASE("a dot chart names its rows, panels and markers, and draws each row in
   for (auto& values : longer.values) values.push_back(88);
   CHECK(dae::draw_dot_chart(more, marks, {longer}, options).height() > chart.height());
 
-  REQUIRE_ERROR(dae::draw_dot_chart(rows, marks, {dae::DotPanel{"p", {{1, 2}, {3, 4}}}}, options), "2 values for 3 rows");
-  REQUIRE_ERROR(dae::draw_dot_chart(rows, marks, {dae::DotPanel{"p", {{1, 2, 3}}}}, options), "1 series of values for 2");
-  REQUIRE_ERROR(dae::draw_dot_chart(rows, marks, {dae::DotPanel{"p", {{kNaN, kNaN, kNaN}, {kNaN, kNaN, kNaN}}}}, options),
+  REQUIRE_ERROR(dae::draw_dot_chart(rows, marks, {dae::DotPanel{"p", {{1, 2}, {3, 4}}}}, options),
+                "2 values for 3 rows");
+  REQUIRE_ERROR(dae::draw_dot_chart(rows, marks, {dae::DotPanel{"p", {{1, 2, 3}}}}, options),
+                "1 series of values for 2");
+  REQUIRE_ERROR(dae::draw_dot_chart(rows, marks, {dae::DotPanel{"p", {{kNaN, kNaN, kNaN}, {kNaN, kNaN, kNaN}}}},
+                                    options),
                 "no finite value");
 }
 

@@ -143,7 +143,8 @@ TEST_CASE("softmax regression from a warm start reaches the same optimum in fewe
   const dae::SoftmaxRegression again = dae::SoftmaxRegression::train(b.view(), options, &cold);
   CHECK(again.iterations() <= 2);  // already at the optimum
   options.classes = 4;
-  REQUIRE_ERROR(dae::SoftmaxRegression::train(b.view(), options, &cold), "the warm start has 22 features and 3 classes");
+  REQUIRE_ERROR(dae::SoftmaxRegression::train(b.view(), options, &cold),
+                "the warm start has 22 features and 3 classes");
 }
 
 TEST_CASE("the probe's penalty is chosen on held-out rows, then refit on all of them", "[probe]") {
@@ -162,8 +163,10 @@ TEST_CASE("the probe's penalty is chosen on held-out rows, then refit on all of 
   CHECK(probe.l2 > 1e-4);
   CHECK(probe.validation_accuracy > 0.5);
   options.l2 = probe.l2;
-  CHECK(probe.model.final_loss() == Approx(dae::SoftmaxRegression::train(shuffled.view(), options).final_loss()).epsilon(1e-6));
-  REQUIRE_ERROR(dae::train_validated_probe(shuffled.view(), {1e-3}, 0.001, options), "no training or no validation rows");
+  CHECK(probe.model.final_loss() ==
+        Approx(dae::SoftmaxRegression::train(shuffled.view(), options).final_loss()).epsilon(1e-6));
+  REQUIRE_ERROR(dae::train_validated_probe(shuffled.view(), {1e-3}, 0.001, options),
+                "no training or no validation rows");
 }
 
 TEST_CASE("k-NN: the labels of known neighbours, and ties", "[knn]") {

@@ -39,7 +39,8 @@ double reference_ssim(const std::vector<float>& x, const std::vector<float>& y, 
   std::vector<double> weight(w * w);
   double total = 0;
   for (int i = 0; i < w; ++i)
-    for (int j = 0; j < w; ++j) total += weight[i * w + j] = std::exp(-((i - half) * (i - half) + (j - half) * (j - half)) / (2 * sigma * sigma));
+    for (int j = 0; j < w; ++j)
+      total += weight[i * w + j] = std::exp(-((i - half) * (i - half) + (j - half) * (j - half)) / (2 * sigma * sigma));
   for (double& v : weight) v /= total;
   double sum = 0;
   int positions = 0;
@@ -107,7 +108,8 @@ TEST_CASE("SSIM: known values for constant images and for a 1x1 window", "[metri
   for (const auto& [a, b] : {std::pair{0.5f, 0.6f}, std::pair{0.2f, 0.9f}, std::pair{0.0f, 0.3f}}) {
     const std::vector<float> x(28 * 28, a), y(28 * 28, b);
     INFO(a << " vs " << b);
-    CHECK(dae::ssim(x.data(), y.data(), 28, 28) == Approx((2.0 * a * b + c1) / (double{a} * a + double{b} * b + c1)).epsilon(1e-12));
+    CHECK(dae::ssim(x.data(), y.data(), 28, 28) ==
+          Approx((2.0 * a * b + c1) / (double{a} * a + double{b} * b + c1)).epsilon(1e-12));
   }
   // A shifted image y = x + c on one window position (11x11): the variances and the
   // covariance are equal, so SSIM is the luminance term of the two weighted means.

@@ -58,8 +58,8 @@ GradientCheckOptions layer_check_options() {
 }
 
 void check_layer_gradients(Module& layer, const Tensor& x, GradientCheckOptions options) {
-  check_gradients(parameters_and(layer, x), [&] { return layer(x); },
-                  evaluate_without_grad([&] { return layer(x); }), options);
+  check_gradients(
+      parameters_and(layer, x), [&] { return layer(x); }, evaluate_without_grad([&] { return layer(x); }), options);
 }
 
 Tensor input(const Shape& shape, uint32_t seed) {
@@ -74,11 +74,9 @@ TEST_CASE("state_dict names compose like PyTorch's", "[layers]") {
   TorchCpuGenerator g(1);
   auto model = nested_model(g);
   const std::map<std::string, std::vector<int64_t>> expected{
-      {"0.weight", {4, 5}},           {"0.bias", {4}},
-      {"2.0.weight", {3, 1, 3, 3}},   {"2.0.bias", {3}},
-      {"2.1.weight", {3}},            {"2.1.bias", {3}},
-      {"2.1.running_mean", {3}},      {"2.1.running_var", {3}},
-      {"2.1.num_batches_tracked", {}}};
+      {"0.weight", {4, 5}},      {"0.bias", {4}},          {"2.0.weight", {3, 1, 3, 3}},
+      {"2.0.bias", {3}},         {"2.1.weight", {3}},      {"2.1.bias", {3}},
+      {"2.1.running_mean", {3}}, {"2.1.running_var", {3}}, {"2.1.num_batches_tracked", {}}};
   const safetensors::Dict state = model->state_dict();
   CHECK(names_and_shapes(state) == expected);
   CHECK(state.at("2.1.num_batches_tracked").dtype == safetensors::DType::I64);
@@ -92,8 +90,8 @@ TEST_CASE("state_dict names compose like PyTorch's", "[layers]") {
   // Parameters only (no buffers, no counters), in registration order.
   std::vector<std::string> parameter_names;
   for (const auto& [name, tensor] : model->named_parameters()) parameter_names.push_back(name);
-  CHECK(parameter_names == std::vector<std::string>{"0.weight", "0.bias", "2.0.weight", "2.0.bias",
-                                                    "2.1.weight", "2.1.bias"});
+  CHECK(parameter_names ==
+        std::vector<std::string>{"0.weight", "0.bias", "2.0.weight", "2.0.bias", "2.1.weight", "2.1.bias"});
   CHECK(model->parameter_count() == 4 * 5 + 4 + 3 * 9 + 3 + 3 + 3);
 }
 
@@ -160,17 +158,16 @@ TEST_CASE("initialization draws bit for bit what PyTorch draws from the same see
   const Linear linear(3, 2, g);
   const ConvTranspose2d transposed(2, 1, 2, ConvOptions{}, g);
   const std::map<std::string, std::vector<float>> expected{
-      {"linear.weight", {0.0403250754f, -0.347792119f, 0.183841825f, 0.181161284f, -0.308580369f,
-                         -0.0865316316f}},
+      {"linear.weight", {0.0403250754f, -0.347792119f, 0.183841825f, 0.181161284f, -0.308580369f, -0.0865316316f}},
       {"linear.bias", {-0.338227928f, 0.149806648f}},
-      {"transposed.weight", {-0.134683847f, 0.351268351f, 0.354943156f, 0.0509352088f, -0.213160992f,
-                             -0.293680608f, -0.0549098253f, -0.140714049f}},
+      {"transposed.weight",
+       {-0.134683847f, 0.351268351f, 0.354943156f, 0.0509352088f, -0.213160992f, -0.293680608f, -0.0549098253f,
+        -0.140714049f}},
       {"transposed.bias", {0.220380425f}},
   };
   std::map<std::string, std::vector<float>> drawn;
   for (const auto& [name, tensor] : linear.named_parameters()) drawn["linear." + name] = tensor.to_vector();
-  for (const auto& [name, tensor] : transposed.named_parameters())
-    drawn["transposed." + name] = tensor.to_vector();
+  for (const auto& [name, tensor] : transposed.named_parameters()) drawn["transposed." + name] = tensor.to_vector();
   CHECK(drawn == expected);
 }
 
@@ -212,7 +209,8 @@ TEST_CASE("load_state_dict is strict and names every problem", "[layers]") {
     safetensors::Dict state = good;
     const float f = 1.0f;
     state["2.1.num_batches_tracked"] = safetensors::make_f32({}, &f);
-    CHECK_THROWS_WITH(target->load_state_dict(state, "x"), Contains("2.1.num_batches_tracked (expected I64 [], found F32 [])"));
+    CHECK_THROWS_WITH(target->load_state_dict(state, "x"),
+                      Contains("2.1.num_batches_tracked (expected I64 [], found F32 [])"));
   }
 }
 
@@ -272,7 +270,8 @@ TEST_CASE("zero_grad zeroes every parameter's gradient in place", "[layers]") {
   const float* grad_data = layer.parameters()[0].grad().data();
   layer.zero_grad();
   CHECK(layer.parameters()[0].grad().data() == grad_data);
-  for (const Tensor& p : layer.parameters()) CHECK(p.grad().to_vector() == std::vector<float>(static_cast<size_t>(p.numel()), 0.0f));
+  for (const Tensor& p : layer.parameters())
+    CHECK(p.grad().to_vector() == std::vector<float>(static_cast<size_t>(p.numel()), 0.0f));
 }
 
 TEST_CASE("layer gradients match central differences through the layer", "[layers]") {

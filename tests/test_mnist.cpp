@@ -1,8 +1,8 @@
 // Tests of the MNIST reader (apps/mnist.cpp): small well-formed files, raw and gzip, then one
 // broken file per check the reader makes, each of which must fail with a dae::Error that names
 // the file and says what is wrong. The last test reads the real data set when it is present.
-#include <catch2/catch.hpp>
 #include <zlib.h>
+#include <catch2/catch.hpp>
 
 #include <cstdlib>
 #include <filesystem>
@@ -40,9 +40,7 @@ Bytes image_file(uint32_t count, uint32_t rows = 28, uint32_t cols = 28) {
   return idx(0x803, {count, rows, cols}, pixels(size_t{count} * rows * cols));
 }
 
-Bytes label_file(const Bytes& labels) {
-  return idx(0x801, {uint32_t(labels.size())}, labels);
-}
+Bytes label_file(const Bytes& labels) { return idx(0x801, {uint32_t(labels.size())}, labels); }
 
 void write_raw(const std::string& path, const Bytes& bytes) {
   std::ofstream out(path, std::ios::binary);
@@ -83,8 +81,7 @@ TEST_CASE("MNIST reader reads a well-formed split, raw or gzip", "[mnist]") {
   write_raw(dir.file("images" + suffix), gzipped ? gzip(image_file(3)) : image_file(3));
   write_raw(dir.file("labels" + suffix), gzipped ? gzip(label_file(kLabels)) : label_file(kLabels));
 
-  const auto split =
-      dae::load_mnist_split(dir.file("images" + suffix), dir.file("labels" + suffix));
+  const auto split = dae::load_mnist_split(dir.file("images" + suffix), dir.file("labels" + suffix));
   CHECK(split.count == 3);
   CHECK(split.rows == 28);
   CHECK(split.cols == 28);
@@ -114,49 +111,39 @@ TEST_CASE("MNIST reader rejects broken files, saying what is wrong", "[mnist]") 
 
   SECTION("bad magic") {
     good_images[3] = 0x04;
-    REQUIRE_ERROR(load(dir, good_images, good_labels), images, "magic number 0x00000804",
-                  "expected 0x00000803");
+    REQUIRE_ERROR(load(dir, good_images, good_labels), images, "magic number 0x00000804", "expected 0x00000803");
   }
   SECTION("images and labels swapped") {
-    REQUIRE_ERROR(load(dir, good_labels, good_images), images, "magic number 0x00000801",
-                  "swapped");
+    REQUIRE_ERROR(load(dir, good_labels, good_images), images, "magic number 0x00000801", "swapped");
   }
   SECTION("file shorter than its header") {
-    REQUIRE_ERROR(load(dir, Bytes{0, 0, 8, 3, 0, 0}, good_labels), images, "truncated: 6 bytes",
-                  "16-byte header");
+    REQUIRE_ERROR(load(dir, Bytes{0, 0, 8, 3, 0, 0}, good_labels), images, "truncated: 6 bytes", "16-byte header");
   }
   SECTION("truncated data") {
     good_images.pop_back();
-    REQUIRE_ERROR(load(dir, good_images, good_labels), images, "truncated: 2367 bytes",
-                  "expected 16 + 3*28*28 = 2368", "fetch_mnist.sh");
+    REQUIRE_ERROR(load(dir, good_images, good_labels), images, "truncated: 2367 bytes", "expected 16 + 3*28*28 = 2368",
+                  "fetch_mnist.sh");
   }
   SECTION("trailing bytes") {
     good_images.insert(good_images.end(), {0, 0});
-    REQUIRE_ERROR(load(dir, good_images, good_labels), images, "2 trailing bytes",
-                  "expected 16 + 3*28*28 = 2368");
+    REQUIRE_ERROR(load(dir, good_images, good_labels), images, "2 trailing bytes", "expected 16 + 3*28*28 = 2368");
   }
   SECTION("a huge count is checked against the data, not allocated") {
-    REQUIRE_ERROR(load(dir, idx(0x803, {0xFFFFFFFF, 28, 28}, pixels(784)), good_labels), images,
-                  "truncated", "16 + 4294967295*28*28");
+    REQUIRE_ERROR(load(dir, idx(0x803, {0xFFFFFFFF, 28, 28}, pixels(784)), good_labels), images, "truncated",
+                  "16 + 4294967295*28*28");
   }
   SECTION("dimensions whose product overflows") {
-    REQUIRE_ERROR(load(dir, idx(0x803, {0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF}, {}), good_labels),
-                  images, "overflow");
+    REQUIRE_ERROR(load(dir, idx(0x803, {0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF}, {}), good_labels), images, "overflow");
   }
-  SECTION("no images") {
-    REQUIRE_ERROR(load(dir, image_file(0), label_file({})), images, "holds no images");
-  }
+  SECTION("no images") { REQUIRE_ERROR(load(dir, image_file(0), label_file({})), images, "holds no images"); }
   SECTION("images that are not 28x28") {
-    REQUIRE_ERROR(load(dir, image_file(3, 32, 32), good_labels), images,
-                  "images are 32x32, expected 28x28");
+    REQUIRE_ERROR(load(dir, image_file(3, 32, 32), good_labels), images, "images are 32x32, expected 28x28");
   }
   SECTION("label and image counts disagree") {
-    REQUIRE_ERROR(load(dir, good_images, label_file({1, 2})), "holds 2 labels",
-                  "holds 3 images", labels, images);
+    REQUIRE_ERROR(load(dir, good_images, label_file({1, 2})), "holds 2 labels", "holds 3 images", labels, images);
   }
   SECTION("label above 9") {
-    REQUIRE_ERROR(load(dir, good_images, label_file({5, 10, 0})), labels,
-                  "label 10 at index 1, expected 0..9");
+    REQUIRE_ERROR(load(dir, good_images, label_file({5, 10, 0})), labels, "label 10 at index 1, expected 0..9");
   }
   SECTION("corrupt gzip stream") {
     Bytes compressed = gzip(good_images);
@@ -171,22 +158,17 @@ TEST_CASE("MNIST reader rejects broken files, saying what is wrong", "[mnist]") 
     REQUIRE_ERROR(dae::read_file_maybe_gzip(images), "cannot read " + images, "gzip file truncated");
   }
   SECTION("missing file") {
-    REQUIRE_ERROR(dae::load_mnist_split(images, labels), "cannot open " + images,
-                  "fetch_mnist.sh");
+    REQUIRE_ERROR(dae::load_mnist_split(images, labels), "cannot open " + images, "fetch_mnist.sh");
   }
   SECTION("missing file in a data directory lists the names tried") {
-    REQUIRE_ERROR(dae::load_mnist(dir.path()), "train-images-idx3-ubyte not found",
-                  "train-images-idx3-ubyte and", "train-images-idx3-ubyte.gz",
-                  "run scripts/fetch_mnist.sh or pass --data DIR");
+    REQUIRE_ERROR(dae::load_mnist(dir.path()), "train-images-idx3-ubyte not found", "train-images-idx3-ubyte and",
+                  "train-images-idx3-ubyte.gz", "run scripts/fetch_mnist.sh or pass --data DIR");
   }
   SECTION("a data directory that cannot be looked into") {
     const std::string too_long = dir.file(std::string(300, 'd'));
-    REQUIRE_ERROR(dae::load_mnist(too_long), "cannot look for MNIST file " + too_long,
-                  "File name too long");
+    REQUIRE_ERROR(dae::load_mnist(too_long), "cannot look for MNIST file " + too_long, "File name too long");
   }
-  SECTION("an empty data directory name") {
-    REQUIRE_ERROR(dae::load_mnist(""), "no MNIST directory given");
-  }
+  SECTION("an empty data directory name") { REQUIRE_ERROR(dae::load_mnist(""), "no MNIST directory given"); }
 }
 
 TEST_CASE("MNIST reader refuses a file that decompresses past its size cap", "[mnist]") {

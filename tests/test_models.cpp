@@ -31,9 +31,9 @@ std::set<std::string> conv_model_keys() {
     for (const char* name : {"weight", "bias", "running_mean", "running_var", "num_batches_tracked"})
       keys.insert(prefix + "." + name);
   };
-  for (const char* p : {"encoder.layer1.0", "encoder.layer1.3", "encoder.layer1.6", "encoder.layer2.0",
-                        "encoder.layer2.4", "decoder.layer1.0", "decoder.layer1.3", "decoder.layer2.0",
-                        "decoder.layer2.3"})
+  for (const char* p :
+       {"encoder.layer1.0", "encoder.layer1.3", "encoder.layer1.6", "encoder.layer2.0", "encoder.layer2.4",
+        "decoder.layer1.0", "decoder.layer1.3", "decoder.layer2.0", "decoder.layer2.3"})
     conv(p);
   for (const char* p : {"encoder.layer1.2", "encoder.layer1.5", "encoder.layer1.8", "encoder.layer2.2",
                         "decoder.layer1.2", "decoder.layer1.5", "decoder.layer2.2"})
@@ -60,8 +60,7 @@ std::vector<float> train_losses(Autoencoder& model, int steps) {
 }  // namespace
 
 TEST_CASE("autoencoders map [N, 784] to [N, 784] through their codes", "[models]") {
-  const std::map<std::string, Shape> code_shapes{
-      {"linear", {3, 128}}, {"mlp", {3, 128}}, {"conv", {3, 256, 7, 7}}};
+  const std::map<std::string, Shape> code_shapes{{"linear", {3, 128}}, {"mlp", {3, 128}}, {"conv", {3, 256, 7, 7}}};
   for (const std::string& name : autoencoder_names()) {
     INFO(name);
     TorchCpuGenerator g(1);
@@ -101,11 +100,14 @@ TEST_CASE("linear and mlp state_dict keys and shapes", "[models]") {
   const safetensors::Dict mlp = make_autoencoder("mlp", g)->state_dict();
   shapes.clear();
   for (const auto& [name, entry] : mlp) shapes[name] = entry.shape;
-  CHECK(shapes == std::map<std::string, std::vector<int64_t>>{
-                      {"encoder.0.weight", {256, 784}}, {"encoder.0.bias", {256}},
-                      {"encoder.2.weight", {128, 256}}, {"encoder.2.bias", {128}},
-                      {"decoder.0.weight", {256, 128}}, {"decoder.0.bias", {256}},
-                      {"decoder.2.weight", {784, 256}}, {"decoder.2.bias", {784}}});
+  CHECK(shapes == std::map<std::string, std::vector<int64_t>>{{"encoder.0.weight", {256, 784}},
+                                                              {"encoder.0.bias", {256}},
+                                                              {"encoder.2.weight", {128, 256}},
+                                                              {"encoder.2.bias", {128}},
+                                                              {"decoder.0.weight", {256, 128}},
+                                                              {"decoder.0.bias", {256}},
+                                                              {"decoder.2.weight", {784, 256}},
+                                                              {"decoder.2.bias", {784}}});
 }
 
 TEST_CASE("conv state_dict: 53 entries with PyTorch's names", "[models]") {

@@ -45,7 +45,6 @@ double fraction_equal(const std::vector<float>& a, const std::vector<float>& b) 
   return static_cast<double>(equal) / static_cast<double>(a.size());
 }
 
-
 }  // namespace
 
 // The generator itself, against the known-answer vectors Random123 (the reference
@@ -59,11 +58,17 @@ TEST_CASE("philox4x32_10 reproduces Random123's known-answer vectors", "[kernels
     Philox4 expected;
   };
   const KnownAnswer answers[] = {
-      {{{0x00000000u, 0x00000000u, 0x00000000u, 0x00000000u}}, 0x00000000u, 0x00000000u,
+      {{{0x00000000u, 0x00000000u, 0x00000000u, 0x00000000u}},
+       0x00000000u,
+       0x00000000u,
        {{0x6627e8d5u, 0xe169c58du, 0xbc57ac4cu, 0x9b00dbd8u}}},
-      {{{0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu}}, 0xffffffffu, 0xffffffffu,
+      {{{0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu}},
+       0xffffffffu,
+       0xffffffffu,
        {{0x408f276du, 0x41c83b0eu, 0xa20bc7c6u, 0x6d5451fdu}}},
-      {{{0x243f6a88u, 0x85a308d3u, 0x13198a2eu, 0x03707344u}}, 0xa4093822u, 0x299f31d0u,
+      {{{0x243f6a88u, 0x85a308d3u, 0x13198a2eu, 0x03707344u}},
+       0xa4093822u,
+       0x299f31d0u,
        {{0xd16cfe09u, 0x94fdccebu, 0x5001e420u, 0x24126ea1u}}},
   };
   for (const KnownAnswer& a : answers) {
@@ -134,10 +139,9 @@ TEST_CASE("noise is a pure function of seed, stream and element index", "[kernel
   CHECK(same_bits(short_draw, std::vector<float>(one_thread.begin(), one_thread.begin() + 11)));
 
   // Another seed (also one differing only in its high word) or stream: new numbers.
-  for (const NoiseParams other : {NoiseParams{params.seed + 1, 42, 1.0f},
-                                  NoiseParams{params.seed ^ (1ull << 40), 42, 1.0f},
-                                  NoiseParams{params.seed, 43, 1.0f},
-                                  NoiseParams{params.seed, 42 + (1ull << 33), 1.0f}}) {
+  for (const NoiseParams other :
+       {NoiseParams{params.seed + 1, 42, 1.0f}, NoiseParams{params.seed ^ (1ull << 40), 42, 1.0f},
+        NoiseParams{params.seed, 43, 1.0f}, NoiseParams{params.seed, 42 + (1ull << 33), 1.0f}}) {
     INFO("seed " << other.seed << ", stream " << other.stream);
     CHECK(fraction_equal(one_thread, draw(kDraws + 3, other)) < 1e-3);
   }
@@ -175,8 +179,8 @@ TEST_CASE("gather_noisy_batch equals add_gaussian_noise of the gathered clean ba
 
   const NoiseParams params{77, 1234, 0.4f};
   std::vector<float> clean(static_cast<size_t>(batch * pixels)), noisy(clean.size());
-  cpu::gather_noisy_batch(images.data(), indices.data(), clean.data(), noisy.data(),
-                          GatherShape{batch, pixels}, params);
+  cpu::gather_noisy_batch(images.data(), indices.data(), clean.data(), noisy.data(), GatherShape{batch, pixels},
+                          params);
 
   bool clean_exact = true;
   for (int64_t b = 0; b < batch; ++b)

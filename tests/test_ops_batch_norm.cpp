@@ -65,8 +65,9 @@ TEST_CASE("batch_norm2d training forward normalizes with the biased batch varian
     const BatchNormTensors t = make_tensors(c.shape, 1);
     const Tensor y = run(t, true);
     const int64_t spatial = c.shape[2] * c.shape[3];
-    const BatchNormReference expected = batch_norm_train_reference(
-        values_of(t.x), values_of(t.weight), values_of(t.bias), c.shape[0], c.shape[1], spatial, kEps);
+    const BatchNormReference expected =
+        batch_norm_train_reference(values_of(t.x), values_of(t.weight), values_of(t.bias), c.shape[0], c.shape[1],
+                                   spatial, kEps);
     CHECK(approx_equal(y, expected.y, kOutputTolerance));
 
     // One step from (0, 1) with momentum 0.1.
@@ -119,8 +120,9 @@ TEST_CASE("batch_norm2d evaluation uses the running statistics and leaves them a
   t.running_var.copy_from(random_tensor({5}, 32, 0.25f, 2.0f));
   const std::vector<float> mean_before = t.running_mean.to_vector(), var_before = t.running_var.to_vector();
   const Tensor y = run(t, false);
-  CHECK(approx_equal(y, batch_norm_eval_reference(values_of(t.x), values_of(t.weight), values_of(t.bias),
-                                                  to_double(mean_before), to_double(var_before), 5, 49, kEps),
+  CHECK(approx_equal(y,
+                     batch_norm_eval_reference(values_of(t.x), values_of(t.weight), values_of(t.bias),
+                                               to_double(mean_before), to_double(var_before), 5, 49, kEps),
                      kOutputTolerance));
   CHECK(t.running_mean.to_vector() == mean_before);
   CHECK(t.running_var.to_vector() == var_before);
@@ -137,24 +139,26 @@ TEST_CASE("batch_norm2d gradients match central differences of the reference", "
     const int64_t N = c.shape[0], C = c.shape[1], spatial = c.shape[2] * c.shape[3];
     SECTION(std::string("training, ") + c.why) {
       const BatchNormTensors t = make_tensors(c.shape, 40);
-      check_gradients({t.x, t.weight, t.bias}, [&] { return run(t, true); },
-                      [&] {
-                        return batch_norm_train_reference(values_of(t.x), values_of(t.weight),
-                                                          values_of(t.bias), N, C, spatial, kEps).y;
-                      },
-                      options);
+      check_gradients(
+          {t.x, t.weight, t.bias}, [&] { return run(t, true); },
+          [&] {
+            return batch_norm_train_reference(values_of(t.x), values_of(t.weight), values_of(t.bias), N, C, spatial,
+                                              kEps)
+                .y;
+          },
+          options);
     }
     SECTION(std::string("evaluation, ") + c.why) {
       const BatchNormTensors t = make_tensors(c.shape, 50);
       t.running_mean.copy_from(random_tensor({C}, 51));
       t.running_var.copy_from(random_tensor({C}, 52, 0.25f, 2.0f));
-      check_gradients({t.x, t.weight, t.bias}, [&] { return run(t, false); },
-                      [&] {
-                        return batch_norm_eval_reference(values_of(t.x), values_of(t.weight), values_of(t.bias),
-                                                         values_of(t.running_mean), values_of(t.running_var),
-                                                         C, spatial, kEps);
-                      },
-                      options);
+      check_gradients(
+          {t.x, t.weight, t.bias}, [&] { return run(t, false); },
+          [&] {
+            return batch_norm_eval_reference(values_of(t.x), values_of(t.weight), values_of(t.bias),
+                                             values_of(t.running_mean), values_of(t.running_var), C, spatial, kEps);
+          },
+          options);
     }
   }
 }

@@ -97,9 +97,9 @@ void check_conv_op(const Geometry& g, bool finite_differences, Op op) {
     // so their rounding stays below 1e-4 of that sum (kGemmTolerance), i.e. 1e-4 absolute here
     // for the input and weight gradients, plus 1e-4 relative for the larger bias sums.
     options.tolerance = {1e-4, 1e-4};
-    check_gradients({t.x, t.weight, t.bias}, [&] { return op(t); },
-                    [&] { return bilinear_reference(g, values_of(t.x), values_of(t.weight), values_of(t.bias)).value; },
-                    options);
+    check_gradients(
+        {t.x, t.weight, t.bias}, [&] { return op(t); },
+        [&] { return bilinear_reference(g, values_of(t.x), values_of(t.weight), values_of(t.bias)).value; }, options);
   }
 }
 
@@ -143,7 +143,7 @@ namespace {
 // part of the output skipped, or read before it is written (a first chunk that adds to stale
 // output), leaves NaN or a wrong sum behind.
 void check_conv_kernels(const Conv2dGeometry& g, const Tolerance& tolerance, uint32_t seed) {
-  const Conv2dShape shape{g.batch, g.in_channels, g.height, g.width, g.out_channels,
+  const Conv2dShape shape{g.batch,         g.in_channels,  g.height, g.width,  g.out_channels,
                           g.kernel_height, g.kernel_width, g.stride, g.padding};
   const std::vector<float> x = random_values(g.x_shape().numel(), seed);
   const std::vector<float> weight = random_values(g.weight_shape().numel(), seed + 1);
@@ -199,8 +199,8 @@ TEST_CASE("Winograd F(4x4, 3x3) convolutions stay within their own bound", "[ker
       {2, 3, 1, 1, 2, 3, 3, 1, 1},       // a 1x1 map: one tile, eight of its nine taps outside
   };
   for (const Conv2dGeometry& g : geometries) {
-    INFO("batch " << g.batch << ", " << g.in_channels << " -> " << g.out_channels << ", " << g.height << "x"
-                  << g.width << ", padding " << g.padding);
+    INFO("batch " << g.batch << ", " << g.in_channels << " -> " << g.out_channels << ", " << g.height << "x" << g.width
+                  << ", padding " << g.padding);
     REQUIRE(cpu::winograd::applies({g.batch, g.in_channels, g.height, g.width, g.out_channels, 3, 3, 1, g.padding}));
     check_conv_kernels(g, winograd_tolerance, 50);
   }
@@ -216,8 +216,7 @@ TEST_CASE("only stride-1 3x3 convolutions with padding up to 2 take the Winograd
 
 TEST_CASE("conv ops reject bad shapes and settings with a message", "[kernels][conv]") {
   const Tensor x = random_tensor({2, 3, 7, 7}, 40);
-  CHECK_THROWS_WITH(ops::conv2d(x, random_tensor({4, 5, 3, 3}, 41), Tensor(), 1, 1),
-                    Catch::Contains("channels"));
+  CHECK_THROWS_WITH(ops::conv2d(x, random_tensor({4, 5, 3, 3}, 41), Tensor(), 1, 1), Catch::Contains("channels"));
   CHECK_THROWS_AS(ops::conv2d(x, random_tensor({4, 3, 3, 3}, 42), random_tensor({5}, 43), 1, 1), Error);
   CHECK_THROWS_AS(ops::conv2d(x, random_tensor({4, 3, 9, 9}, 44), Tensor(), 1, 0), Error);
   CHECK_THROWS_AS(ops::conv2d(x, random_tensor({4, 3, 3, 3}, 45), Tensor(), 0, 1), Error);

@@ -18,8 +18,7 @@ using namespace dae::test;
 namespace {
 
 // Awkward sizes, the linear model's encoder (K = 784) and decoder, and the smallest case.
-const std::vector<LinearGeometry> kGeometries{
-    {37, 29, 13}, {3, 784, 128}, {5, 128, 784}, {1, 1, 1}};
+const std::vector<LinearGeometry> kGeometries{{37, 29, 13}, {3, 784, 128}, {5, 128, 784}, {1, 1, 1}};
 
 std::string describe(const LinearGeometry& g) {
   return "batch " + std::to_string(g.batch) + ", " + std::to_string(g.in_features) + " -> " +
@@ -69,9 +68,9 @@ TEST_CASE("linear gradients match central differences of the reference", "[kerne
   // L is linear in each element, so the double central difference is exact to ~1e-12; the
   // float gradients are sums of <= 11 terms of order 1: 1e-5 is ~100 roundings.
   options.tolerance = {1e-5, 1e-5};
-  check_gradients({x, weight, bias}, [&] { return ops::linear(x, weight, bias); },
-                  [&] { return bilinear_reference(g, values_of(x), values_of(weight), values_of(bias)).value; },
-                  options);
+  check_gradients(
+      {x, weight, bias}, [&] { return ops::linear(x, weight, bias); },
+      [&] { return bilinear_reference(g, values_of(x), values_of(weight), values_of(bias)).value; }, options);
 }
 
 TEST_CASE("linear kernels overwrite their outputs", "[kernels][linear]") {

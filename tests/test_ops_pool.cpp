@@ -57,7 +57,7 @@ TEST_CASE("max_pool2d forward and gradient routing are exact", "[kernels][pool]"
 TEST_CASE("max_pool2d ties go to the first maximum in row-major order", "[kernels][pool]") {
   // One plane of 2x4: window 0 all equal (-> top-left), window 1 with its maximum 5 at
   // top-right and bottom-right (-> top-right).
-  Tensor x = Tensor::from_vector({1, 1, 2, 4}, {2, 2, 1, 5,   //
+  Tensor x = Tensor::from_vector({1, 1, 2, 4}, {2, 2, 1, 5,  //
                                                 2, 2, 0, 5});
   x.set_requires_grad(true);
   const Tensor y = ops::max_pool2d(x);
@@ -94,8 +94,8 @@ TEST_CASE("max_pool2d gradients match central differences away from near-ties", 
   // Away from kinks L is linear in x: the double central difference is exact to ~1e-12 and
   // the routed gradient is a copy of R: anything beyond ~1e-9 is a wrong route.
   options.tolerance = {1e-7, 1e-7};
-  check_gradients({x}, [&] { return ops::max_pool2d(x); },
-                  [&] { return max_pool2d_reference(g, values_of(x)); }, options);
+  check_gradients(
+      {x}, [&] { return ops::max_pool2d(x); }, [&] { return max_pool2d_reference(g, values_of(x)); }, options);
 }
 
 TEST_CASE("max_pool2d rejects inputs smaller than the window", "[kernels][pool]") {

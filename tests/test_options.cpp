@@ -21,10 +21,21 @@ TEST_CASE("options: the study's defaults, and every option parsed", "[app][optio
   CHECK(defaults.target == dae::Target::Clean);
   CHECK(dae::output_dir_for(defaults, "conv") == "runs/conv");
 
-  const dae::Options o = dae::parse_options(
-      {"--epochs", "3", "mlp", "--batch-size", "64", "--lr", "1e-3", "--noise-std", "0.3", "--seed", "5",
-       "--device", "cpu", "--threads", "1", "--train-limit", "100", "--test-limit", "50", "--target",
-       "noisy", "--no-shuffle", "--log-every", "2", "--out", "x", "--data", "d", "--tf32"});
+  const dae::Options o = dae::parse_options({"--epochs",    "3",
+                                             "mlp",         "--batch-size",
+                                             "64",          "--lr",
+                                             "1e-3",        "--noise-std",
+                                             "0.3",         "--seed",
+                                             "5",           "--device",
+                                             "cpu",         "--threads",
+                                             "1",           "--train-limit",
+                                             "100",         "--test-limit",
+                                             "50",          "--target",
+                                             "noisy",       "--no-shuffle",
+                                             "--log-every", "2",
+                                             "--out",       "x",
+                                             "--data",      "d",
+                                             "--tf32"});
   CHECK(o.model == "mlp");
   CHECK(o.epochs == 3);
   CHECK(o.batch_size == 64);
@@ -87,7 +98,6 @@ TEST_CASE("options: bad values are usage errors naming the flag", "[app][options
   }
 }
 
-
 TEST_CASE("options: --name=value, help anywhere, and the commands' own option lists", "[app][options]") {
   const dae::Options o = dae::parse_options({"mlp", "--lr=1e-3", "--epochs=3", "--out=a=b"});
   CHECK(o.lr == 1e-3);
@@ -116,8 +126,9 @@ TEST_CASE("options: --name=value, help anywhere, and the commands' own option li
 
 TEST_CASE("options: the equivalent command parses back to the same options", "[app][options]") {
   using Args = std::vector<std::string>;
-  for (const Args& args : {Args{"conv"}, Args{"mlp", "--epochs", "3", "--lr", "0.001", "--no-shuffle", "--out", "my runs",
-                                              "--seed", "7", "--target", "noisy", "--device", "cpu", "--load", "it's.st"},
+  for (const Args& args : {Args{"conv"},
+                           Args{"mlp", "--epochs", "3", "--lr", "0.001", "--no-shuffle", "--out", "my runs", "--seed",
+                                "7", "--target", "noisy", "--device", "cpu", "--load", "it's.st"},
                            Args{"bench", "all", "--steps", "4", "--profile", "--json", "x.json"},
                            Args{"compare", "--load-dir", "runs", "--probe-train", "500", "--tf32"}}) {
     INFO(Catch::Detail::stringify(args));
@@ -157,6 +168,7 @@ TEST_CASE("options: the equivalent command parses back to the same options", "[a
     CHECK(back.load_dir == o.load_dir);
   }
   CHECK(dae::equivalent_command(dae::parse_options({"conv"})) == "mnist_dae conv");
-  CHECK_THAT(dae::equivalent_command(dae::parse_options({"compare"}), true),
-             Catch::Contains("--epochs 10") && Catch::Contains("--batch-size 256") && Catch::Contains("--data data/mnist"));
+  CHECK_THAT(dae::equivalent_command(dae::parse_options({"compare"}), true), Catch::Contains("--epochs 10") &&
+                                                                                 Catch::Contains("--batch-size 256") &&
+                                                                                 Catch::Contains("--data data/mnist"));
 }

@@ -20,7 +20,8 @@ TEST_CASE("progress: the line is never wider than the terminal", "[app][progress
     CHECK(static_cast<int>(line.size()) <= std::max(columns - 1, 1));
   }
   const std::string wide = dae::progress_line("epoch 3/10", 117, 234, details, 61, 120);
-  CHECK(wide == "epoch 3/10 [###############...............] 117/234  loss 0.01234  412 img/s  1:01 elapsed, 1:01 left");
+  CHECK(wide ==
+        "epoch 3/10 [###############...............] 117/234  loss 0.01234  412 img/s  1:01 elapsed, 1:01 left");
   // Narrower: the details go first, then the clock; the bar shrinks before either.
   CHECK(dae::progress_line("epoch 3/10", 117, 234, details, 61, 80) ==
         "epoch 3/10 [####....] 117/234  loss 0.01234  412 img/s  1:01 elapsed, 1:01 left");

@@ -48,7 +48,9 @@ dae::Report small_report() {
 }  // namespace
 
 TEST_CASE("base64: the RFC 4648 test vectors", "[report]") {
-  auto encode = [](const std::string& text) { return dae::base64_encode(std::vector<uint8_t>(text.begin(), text.end())); };
+  auto encode = [](const std::string& text) {
+    return dae::base64_encode(std::vector<uint8_t>(text.begin(), text.end()));
+  };
   CHECK(encode("") == "");
   CHECK(encode("f") == "Zg==");
   CHECK(encode("fo") == "Zm8=");

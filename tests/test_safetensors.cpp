@@ -103,10 +103,8 @@ TEST_CASE("safetensors round trip through serialize and parse", "[safetensors]")
   const st::Dict read = st::parse(file.data(), file.size(), "memory", &read_metadata);
   require_same(read, dict);
   CHECK(read_metadata == metadata);
-  CHECK(st::to_f32(read.at("conv.weight"), "conv.weight") ==
-        std::vector<float>{1.5f, -2.f, 0.f, 3.25f, 1e-30f, -0.f});
-  CHECK(st::to_i64(read.at("adam.counts"), "adam.counts") ==
-        std::vector<int64_t>{7, -1, INT64_MAX, INT64_MIN});
+  CHECK(st::to_f32(read.at("conv.weight"), "conv.weight") == std::vector<float>{1.5f, -2.f, 0.f, 3.25f, 1e-30f, -0.f});
+  CHECK(st::to_i64(read.at("adam.counts"), "adam.counts") == std::vector<int64_t>{7, -1, INT64_MAX, INT64_MIN});
   CHECK(st::to_f32(read.at("loss"), "loss") == std::vector<float>{42.f});
   CHECK(st::to_i64(read.at("step"), "step") == std::vector<int64_t>{1000});
   CHECK(st::to_f32(read.at("empty"), "empty").empty());
@@ -142,24 +140,21 @@ TEST_CASE("safetensors writes the standard bytes", "[safetensors]") {
     const std::string header = R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})"
                                "  ";  // 54 characters, padded to 56
     std::vector<uint8_t> expected = file_bytes(56, header);
-    expected.insert(expected.end(),
-                    {0x00, 0x00, 0x80, 0x3f, 0x00, 0x00, 0x00, 0x40});  // 1.0f, 2.0f
+    expected.insert(expected.end(), {0x00, 0x00, 0x80, 0x3f, 0x00, 0x00, 0x00, 0x40});  // 1.0f, 2.0f
     CHECK(st::serialize({{"a", st::make_f32({2}, values)}}) == expected);
     CHECK(st::to_f32(parse_bytes(expected).at("a"), "a") == std::vector<float>{1.f, 2.f});
   }
   SECTION("metadata first, then an I64 scalar") {
     const int64_t five = 5;
-    const std::string header =
-        R"({"__metadata__":{"k":"v"},"n":{"dtype":"I64","shape":[],"data_offsets":[0,8]}})"
-        "  ";  // 78 characters, padded to 80
+    const std::string header = R"({"__metadata__":{"k":"v"},"n":{"dtype":"I64","shape":[],"data_offsets":[0,8]}})"
+                               "  ";  // 78 characters, padded to 80
     std::vector<uint8_t> expected = file_bytes(80, header);
     expected.insert(expected.end(), {5, 0, 0, 0, 0, 0, 0, 0});
     CHECK(st::serialize({{"n", st::make_i64({}, &five)}}, {{"k", "v"}}) == expected);
   }
   SECTION("tensors in name order, each starting where the previous one ends") {
     const float one = 1.f, two = 2.f;
-    const std::vector<uint8_t> file =
-        st::serialize({{"b", st::make_f32({}, &two)}, {"a", st::make_f32({}, &one)}});
+    const std::vector<uint8_t> file = st::serialize({{"b", st::make_f32({}, &two)}, {"a", st::make_f32({}, &one)}});
     uint64_t length = 0;
     std::memcpy(&length, file.data(), 8);
     CHECK(length % 8 == 0);
@@ -176,8 +171,7 @@ TEST_CASE("safetensors writes the standard bytes", "[safetensors]") {
 
 TEST_CASE("safetensors reads a file with fields it does not know", "[safetensors]") {
   // The reference implementation ignores them, so files from newer writers still load.
-  const auto file =
-      file_with_header(R"({"a":{"dtype":"I64","shape":[1],"data_offsets":[0,8],"note":"x"}})", 8);
+  const auto file = file_with_header(R"({"a":{"dtype":"I64","shape":[1],"data_offsets":[0,8],"note":"x"}})", 8);
   CHECK(parse_bytes(file).at("a").shape == std::vector<int64_t>{1});
 }
 
@@ -185,8 +179,7 @@ TEST_CASE("safetensors load of a missing file names it", "[safetensors]") {
   TempDir dir;
   const std::string path = dir.file("missing.safetensors");
   REQUIRE_THROWS_AS(st::load(path), dae::Error);
-  REQUIRE_THROWS_WITH(st::load(path),
-                      Contains("cannot open " + path + ": No such file or directory"));
+  REQUIRE_THROWS_WITH(st::load(path), Contains("cannot open " + path + ": No such file or directory"));
 }
 
 // Bytes this process has read through read() and its kin so far (Linux's /proc/self/io).
@@ -209,8 +202,7 @@ void write_sparse(const std::string& path, const std::vector<uint8_t>& start, ui
   fs::resize_file(path, size);
 }
 
-TEST_CASE("safetensors load reads only the header of a file that does not match it",
-          "[safetensors]") {
+TEST_CASE("safetensors load reads only the header of a file that does not match it", "[safetensors]") {
   // 256 MB, which a reader that takes the whole file before checking would read in full.
   constexpr uint64_t kSize = uint64_t{256} << 20, kMostBytesRead = 64 << 10;
   TempDir dir;
@@ -291,8 +283,7 @@ TEST_CASE("safetensors rejects a file shorter than the length field", "[safetens
 }
 
 TEST_CASE("safetensors rejects a header length past the end of the file", "[safetensors]") {
-  REQUIRE_PARSE_ERROR(file_claiming(100, "{}        "),
-                      "header length 100 runs past the end of the file (18 bytes)");
+  REQUIRE_PARSE_ERROR(file_claiming(100, "{}        "), "header length 100 runs past the end of the file (18 bytes)");
 }
 
 TEST_CASE("safetensors rejects an absurd header length", "[safetensors]") {
@@ -324,62 +315,51 @@ TEST_CASE("safetensors rejects fields of the wrong JSON type", "[safetensors]") 
   REQUIRE_PARSE_ERROR(file_with_header(R"({"w":3})", 0), "tensor 'w': expected an object");
   REQUIRE_PARSE_ERROR(file_with_header(R"({"w":{"dtype":5,"shape":[2],"data_offsets":[0,8]}})", 8),
                       "\"dtype\" must be a string such as \"F32\", found 5");
-  REQUIRE_PARSE_ERROR(
-      file_with_header(R"({"w":{"dtype":"F32","shape":"2","data_offsets":[0,8]}})", 8),
-      "\"shape\" must be an array of integers, found \"2\"");
-  REQUIRE_PARSE_ERROR(
-      file_with_header(R"({"w":{"dtype":"F32","shape":[2.5],"data_offsets":[0,8]}})", 8),
-      "\"shape\" must be an array of 64-bit integers");
+  REQUIRE_PARSE_ERROR(file_with_header(R"({"w":{"dtype":"F32","shape":"2","data_offsets":[0,8]}})", 8),
+                      "\"shape\" must be an array of integers, found \"2\"");
+  REQUIRE_PARSE_ERROR(file_with_header(R"({"w":{"dtype":"F32","shape":[2.5],"data_offsets":[0,8]}})", 8),
+                      "\"shape\" must be an array of 64-bit integers");
   REQUIRE_PARSE_ERROR(file_with_header(R"({"__metadata__":{"epoch":3}})", 0),
                       "\"__metadata__\" must map keys to strings, found 3 for \"epoch\"");
-  REQUIRE_PARSE_ERROR(file_with_header(R"({"__metadata__":[]})", 0),
-                      "\"__metadata__\" must be an object of strings");
+  REQUIRE_PARSE_ERROR(file_with_header(R"({"__metadata__":[]})", 0), "\"__metadata__\" must be an object of strings");
 }
 
 TEST_CASE("safetensors rejects an unsupported dtype by name", "[safetensors]") {
-  REQUIRE_PARSE_ERROR(
-      file_with_header(R"({"w":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}})", 4),
-      "unsupported dtype \"F16\" (only F32 and I64 are supported)");
+  REQUIRE_PARSE_ERROR(file_with_header(R"({"w":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}})", 4),
+                      "unsupported dtype \"F16\" (only F32 and I64 are supported)");
 }
 
 TEST_CASE("safetensors rejects a negative or overflowing shape", "[safetensors]") {
-  REQUIRE_PARSE_ERROR(
-      file_with_header(R"({"w":{"dtype":"F32","shape":[-2],"data_offsets":[0,0]}})", 0),
-      "negative dimension in shape [-2]");
+  REQUIRE_PARSE_ERROR(file_with_header(R"({"w":{"dtype":"F32","shape":[-2],"data_offsets":[0,0]}})", 0),
+                      "negative dimension in shape [-2]");
   // 2^32 * 2^32 elements: the product wraps to 0 in 64 bits, which an empty buffer would match.
-  REQUIRE_PARSE_ERROR(
-      file_with_header(
-          R"({"w":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,0]}})", 0),
-      "overflows 64 bits");
-  REQUIRE_PARSE_ERROR(
-      file_with_header(
-          R"({"w":{"dtype":"I64","shape":[18446744073709551615],"data_offsets":[0,0]}})", 0),
-      "64-bit integers");
+  REQUIRE_PARSE_ERROR(file_with_header(R"({"w":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,0]}})",
+                                       0),
+                      "overflows 64 bits");
+  REQUIRE_PARSE_ERROR(file_with_header(R"({"w":{"dtype":"I64","shape":[18446744073709551615],"data_offsets":[0,0]}})",
+                                       0),
+                      "64-bit integers");
 }
 
 TEST_CASE("safetensors rejects data_offsets that are not [begin, end]", "[safetensors]") {
   for (const char* offsets : {"[0]", "[0,8,8]", "[-1,8]", "[0,8.0]", "\"0,8\"", "{}"}) {
     INFO("data_offsets " << offsets);
     REQUIRE_PARSE_ERROR(
-        file_with_header(
-            std::string(R"({"w":{"dtype":"F32","shape":[2],"data_offsets":)") + offsets + "}}", 8),
+        file_with_header(std::string(R"({"w":{"dtype":"F32","shape":[2],"data_offsets":)") + offsets + "}}", 8),
         "\"data_offsets\" must be [begin, end]");
   }
-  REQUIRE_PARSE_ERROR(
-      file_with_header(R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[8,0]}})", 8),
-      "data_offsets [8,0] has begin after end");
+  REQUIRE_PARSE_ERROR(file_with_header(R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[8,0]}})", 8),
+                      "data_offsets [8,0] has begin after end");
 }
 
 TEST_CASE("safetensors rejects offsets past the end of the buffer", "[safetensors]") {
-  REQUIRE_PARSE_ERROR(
-      file_with_header(R"({"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}})", 8),
-      "data_offsets [0,16] run past the end of the buffer (8 bytes)");
+  REQUIRE_PARSE_ERROR(file_with_header(R"({"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}})", 8),
+                      "data_offsets [0,16] run past the end of the buffer (8 bytes)");
 }
 
 TEST_CASE("safetensors rejects a byte count that does not match the shape", "[safetensors]") {
-  REQUIRE_PARSE_ERROR(
-      file_with_header(R"({"w":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})", 8),
-      "tensor 'w': holds 8 bytes but shape [3] of F32 needs 12");
+  REQUIRE_PARSE_ERROR(file_with_header(R"({"w":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})", 8),
+                      "tensor 'w': holds 8 bytes but shape [3] of F32 needs 12");
 }
 
 TEST_CASE("safetensors rejects overlapping tensors", "[safetensors]") {
@@ -398,37 +378,30 @@ TEST_CASE("safetensors rejects duplicate keys", "[safetensors]") {
                                        R"("a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})",
                                        8),
                       "duplicate key \"a\"");
-  REQUIRE_PARSE_ERROR(
-      file_with_header(R"({"a":{"dtype":"I64","dtype":"F32","shape":[1],"data_offsets":[0,4]}})",
-                       4),
-      "duplicate key \"dtype\"");
+  REQUIRE_PARSE_ERROR(file_with_header(R"({"a":{"dtype":"I64","dtype":"F32","shape":[1],"data_offsets":[0,4]}})", 4),
+                      "duplicate key \"dtype\"");
 }
 
 TEST_CASE("safetensors rejects buffer bytes that belong to no tensor", "[safetensors]") {
   const std::string a4 = R"("a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]})";
-  REQUIRE_PARSE_ERROR(file_with_header("{" + a4 + "}", 8),
-                      "bytes [4, 8) of the buffer belong to no tensor");
-  REQUIRE_PARSE_ERROR(
-      file_with_header(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})", 8),
-      "bytes [0, 4) of the buffer belong to no tensor");
-  REQUIRE_PARSE_ERROR(
-      file_with_header("{" + a4 + R"(,"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}})", 12),
-      "bytes [4, 8) of the buffer belong to no tensor (the buffer must be fully indexed)");
+  REQUIRE_PARSE_ERROR(file_with_header("{" + a4 + "}", 8), "bytes [4, 8) of the buffer belong to no tensor");
+  REQUIRE_PARSE_ERROR(file_with_header(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})", 8),
+                      "bytes [0, 4) of the buffer belong to no tensor");
+  REQUIRE_PARSE_ERROR(file_with_header("{" + a4 + R"(,"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}})", 12),
+                      "bytes [4, 8) of the buffer belong to no tensor (the buffer must be fully indexed)");
   REQUIRE_PARSE_ERROR(file_with_header("{}", 1), "bytes [0, 1)");
 }
 
 TEST_CASE("safetensors rejects deeply nested JSON before building it", "[safetensors]") {
-  REQUIRE_PARSE_ERROR(file_with_header(R"({"__metadata__":{"k":[[[[[[[[[[]]]]]]]]]]}})", 0),
-                      "nests deeper");
+  REQUIRE_PARSE_ERROR(file_with_header(R"({"__metadata__":{"k":[[[[[[[[[[]]]]]]]]]]}})", 0), "nests deeper");
   REQUIRE_PARSE_ERROR(file_with_header(std::string(1000000, '['), 0), "nests deeper");
 }
 
-TEST_CASE("safetensors parse of a damaged file throws dae::Error or succeeds, never crashes",
-          "[safetensors]") {
+TEST_CASE("safetensors parse of a damaged file throws dae::Error or succeeds, never crashes", "[safetensors]") {
   const float values[] = {1.f, 2.f, 3.f};
   const int64_t step = 5;
-  const std::vector<uint8_t> good = st::serialize(
-      {{"w", st::make_f32({3}, values)}, {"step", st::make_i64({}, &step)}}, {{"k", "v"}});
+  const std::vector<uint8_t> good =
+      st::serialize({{"w", st::make_f32({3}, values)}, {"step", st::make_i64({}, &step)}}, {{"k", "v"}});
   for (size_t size = 0; size < good.size(); ++size) {
     INFO("prefix of " << size << " bytes");
     REQUIRE_THROWS_AS(parse_bytes({good.begin(), good.begin() + size}), dae::Error);
@@ -454,15 +427,12 @@ TEST_CASE("safetensors parse of a damaged file throws dae::Error or succeeds, ne
 TEST_CASE("safetensors entries check their dtype and shape", "[safetensors]") {
   const int64_t step = 3;
   const float two[] = {1.f, 2.f};
-  REQUIRE_THROWS_WITH(st::to_f32(st::make_i64({}, &step), "step"),
-                      Contains("tensor 'step' is I64, expected F32"));
-  REQUIRE_THROWS_WITH(st::to_i64(st::make_f32({2}, two), "w"),
-                      Contains("tensor 'w' is F32, expected I64"));
+  REQUIRE_THROWS_WITH(st::to_f32(st::make_i64({}, &step), "step"), Contains("tensor 'step' is I64, expected F32"));
+  REQUIRE_THROWS_WITH(st::to_i64(st::make_f32({2}, two), "w"), Contains("tensor 'w' is F32, expected I64"));
   REQUIRE_THROWS_WITH(st::make_f32({2, -1}, two), Contains("negative dimension in shape [2, -1]"));
   st::Entry short_entry = st::make_f32({2}, two);
   short_entry.bytes.resize(4);
   REQUIRE_THROWS_WITH(st::serialize({{"w", short_entry}}),
                       Contains("tensor 'w': holds 4 bytes but shape [2] of F32 needs 8"));
-  REQUIRE_THROWS_WITH(st::serialize({{"__metadata__", st::make_f32({2}, two)}}),
-                      Contains("reserved"));
+  REQUIRE_THROWS_WITH(st::serialize({{"__metadata__", st::make_f32({2}, two)}}), Contains("reserved"));
 }

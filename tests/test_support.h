@@ -2,8 +2,8 @@
 // dae::Error messages. (The numeric references and gradient checks live in reference.h.)
 #pragma once
 
-#include <catch2/catch.hpp>
 #include <stdlib.h>
+#include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <filesystem>

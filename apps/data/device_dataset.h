@@ -24,8 +24,7 @@ class DeviceDataset {
 
   // An example order (int32 indices) uploaded to the device, used by batch().
   std::shared_ptr<Storage> upload_order(const std::vector<int32_t>& order) const;
-  ops::NoisyBatch batch(const Storage& order, int64_t first, int64_t size,
-                        const NoiseParams& noise) const;
+  ops::NoisyBatch batch(const Storage& order, int64_t first, int64_t size, const NoiseParams& noise) const;
   // The clean images [first, first + count), in order: [count, pixels].
   Tensor images(int64_t first, int64_t count) const;
 

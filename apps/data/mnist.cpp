@@ -38,8 +38,8 @@ struct IdxHeader {
 };
 
 uint32_t read_be32(const std::vector<uint8_t>& bytes, size_t offset) {
-  return uint32_t{bytes[offset]} << 24 | uint32_t{bytes[offset + 1]} << 16 |
-         uint32_t{bytes[offset + 2]} << 8 | uint32_t{bytes[offset + 3]};
+  return uint32_t{bytes[offset]} << 24 | uint32_t{bytes[offset + 1]} << 16 | uint32_t{bytes[offset + 2]} << 8 |
+         uint32_t{bytes[offset + 3]};
 }
 
 std::string hex32(uint32_t value) {
@@ -48,37 +48,34 @@ std::string hex32(uint32_t value) {
   return text;
 }
 
-IdxHeader read_idx_header(const std::vector<uint8_t>& file, const std::string& origin,
-                          uint32_t magic, const char* kind) {
+IdxHeader read_idx_header(const std::vector<uint8_t>& file, const std::string& origin, uint32_t magic,
+                          const char* kind) {
   // The magic is checked first, whenever the 4 bytes are there: "wrong kind of file" says more
   // than "truncated header" about a short label file given as images.
   if (file.size() >= 4) {
     const uint32_t found = read_be32(file, 0);
     const bool swapped = found == (magic == kImagesMagic ? kLabelsMagic : kImagesMagic);
-    DAE_CHECK(found == magic, origin << ": magic number " << hex32(found) << ", expected "
-                                     << hex32(magic) << " (IDX " << kind << " file)"
-                                     << (swapped ? "; images and labels swapped?" : ""));
+    DAE_CHECK(found == magic, origin << ": magic number " << hex32(found) << ", expected " << hex32(magic) << " (IDX "
+                                     << kind << " file)" << (swapped ? "; images and labels swapped?" : ""));
   }
   IdxHeader header;
   header.header_bytes = 4 + 4 * uint64_t{magic & 0xff};
-  DAE_CHECK(file.size() >= header.header_bytes,
-            origin << ": truncated: " << file.size() << " bytes, shorter than the "
-                   << header.header_bytes << "-byte header of an IDX " << kind << " file; "
-                   << kFetchHint);
+  DAE_CHECK(file.size() >= header.header_bytes, origin << ": truncated: " << file.size() << " bytes, shorter than the "
+                                                       << header.header_bytes << "-byte header of an IDX " << kind
+                                                       << " file; " << kFetchHint);
   header.payload_bytes = 1;
   for (uint64_t offset = 4; offset < header.header_bytes; offset += 4) {
     const uint64_t dim = read_be32(file, offset);
     DAE_CHECK(dim == 0 || header.payload_bytes <= UINT64_MAX / dim,
-              origin << ": header dimensions overflow 64 bits (dimension "
-                     << header.dims.size() << " is " << dim << "); corrupt header");
+              origin << ": header dimensions overflow 64 bits (dimension " << header.dims.size() << " is " << dim
+                     << "); corrupt header");
     header.payload_bytes *= dim;
     header.dims.push_back(dim);
   }
   return header;
 }
 
-void check_file_size(const std::vector<uint8_t>& file, const std::string& origin,
-                     const IdxHeader& header) {
+void check_file_size(const std::vector<uint8_t>& file, const std::string& origin, const IdxHeader& header) {
   const uint64_t expected = header.header_bytes + header.payload_bytes;
   if (file.size() == expected) return;
   std::ostringstream want;
@@ -86,11 +83,10 @@ void check_file_size(const std::vector<uint8_t>& file, const std::string& origin
   for (size_t i = 0; i < header.dims.size(); ++i) want << (i ? "*" : "") << header.dims[i];
   want << " = " << expected;
   if (file.size() < expected) {
-    DAE_THROW(origin << ": truncated: " << file.size() << " bytes, expected " << want.str()
-                     << "; " << kFetchHint);
+    DAE_THROW(origin << ": truncated: " << file.size() << " bytes, expected " << want.str() << "; " << kFetchHint);
   }
-  DAE_THROW(origin << ": " << file.size() - expected << " trailing bytes: " << file.size()
-                   << " bytes, expected " << want.str());
+  DAE_THROW(origin << ": " << file.size() - expected << " trailing bytes: " << file.size() << " bytes, expected "
+                   << want.str());
 }
 
 // Why gzread failed, from zlib, naming the file once (zlib >= 1.2.4 puts it in the message).
@@ -108,8 +104,7 @@ std::string read_error(gzFile file, const std::string& path) {
 bool file_exists(const std::string& path) {
   std::error_code error;
   const bool exists = std::filesystem::exists(path, error);
-  DAE_CHECK(!error, "cannot look for MNIST file " << path << ": " << error.message() << "; "
-                                                  << kFetchHint);
+  DAE_CHECK(!error, "cannot look for MNIST file " << path << ": " << error.message() << "; " << kFetchHint);
   return exists;
 }
 
@@ -117,8 +112,7 @@ std::string find_idx_file(const std::string& dir, const std::string& name) {
   const std::string raw = dir + "/" + name, gz = raw + ".gz";
   if (file_exists(raw)) return raw;
   if (file_exists(gz)) return gz;
-  DAE_THROW("MNIST file " << name << " not found (tried " << raw << " and " << gz << "); "
-                          << kFetchHint);
+  DAE_THROW("MNIST file " << name << " not found (tried " << raw << " and " << gz << "); " << kFetchHint);
 }
 
 }  // namespace
@@ -127,8 +121,7 @@ std::vector<uint8_t> read_file_maybe_gzip(const std::string& path) {
   // gzread passes a file that is not gzip through unchanged, so one path reads both kinds.
   std::unique_ptr<gzFile_s, GzClose> file(gzopen(path.c_str(), "rb"));
   const int open_error = errno;
-  DAE_CHECK(file, "cannot open " << path << ": " << std::strerror(open_error) << "; "
-                                 << kFetchHint);
+  DAE_CHECK(file, "cannot open " << path << ": " << std::strerror(open_error) << "; " << kFetchHint);
   // Decompressed a chunk at a time and never past the cap (plus the one byte that shows the
   // file is larger), so a gzip bomb costs at most the cap, whatever it would expand to. Each
   // chunk is as large as what was read so far: a small file costs a small buffer, a large one
@@ -145,8 +138,8 @@ std::vector<uint8_t> read_file_maybe_gzip(const std::string& path) {
     DAE_CHECK(got >= 0 && code == Z_OK, "cannot read " << read_error(file.get(), path));
     bytes.resize(used + static_cast<size_t>(got));
     if (got == 0) return bytes;
-    DAE_CHECK(bytes.size() <= kMaxFileBytes, path << ": larger than " << (kMaxFileBytes >> 20)
-                                                  << " MB uncompressed; not an MNIST file");
+    DAE_CHECK(bytes.size() <= kMaxFileBytes,
+              path << ": larger than " << (kMaxFileBytes >> 20) << " MB uncompressed; not an MNIST file");
   }
 }
 
@@ -154,15 +147,15 @@ MnistSplit parse_mnist_split(std::vector<uint8_t> image_file, const std::string&
                              std::vector<uint8_t> label_file, const std::string& labels_origin) {
   const IdxHeader images = read_idx_header(image_file, images_origin, kImagesMagic, "image");
   DAE_CHECK(images.dims[1] == kMnistSide && images.dims[2] == kMnistSide,
-            images_origin << ": images are " << images.dims[1] << "x" << images.dims[2]
-                          << ", expected " << kMnistSide << "x" << kMnistSide);
+            images_origin << ": images are " << images.dims[1] << "x" << images.dims[2] << ", expected " << kMnistSide
+                          << "x" << kMnistSide);
   DAE_CHECK(images.dims[0] > 0, images_origin << ": holds no images; " << kFetchHint);
   check_file_size(image_file, images_origin, images);
   const IdxHeader labels = read_idx_header(label_file, labels_origin, kLabelsMagic, "label");
   check_file_size(label_file, labels_origin, labels);
-  DAE_CHECK(labels.dims[0] == images.dims[0],
-            labels_origin << " holds " << labels.dims[0] << " labels but " << images_origin
-                          << " holds " << images.dims[0] << " images; files of different splits?");
+  DAE_CHECK(labels.dims[0] == images.dims[0], labels_origin << " holds " << labels.dims[0] << " labels but "
+                                                            << images_origin << " holds " << images.dims[0]
+                                                            << " images; files of different splits?");
 
   MnistSplit split;
   split.count = static_cast<int64_t>(images.dims[0]);
@@ -172,9 +165,8 @@ MnistSplit parse_mnist_split(std::vector<uint8_t> image_file, const std::string&
   split.images = std::move(image_file);
   split.labels = std::move(label_file);
   for (size_t i = 0; i < split.labels.size(); ++i) {
-    DAE_CHECK(split.labels[i] < kMnistClasses, labels_origin << ": label " << int{split.labels[i]}
-                                                        << " at index " << i << ", expected 0.."
-                                                        << kMnistClasses - 1);
+    DAE_CHECK(split.labels[i] < kMnistClasses, labels_origin << ": label " << int{split.labels[i]} << " at index " << i
+                                                             << ", expected 0.." << kMnistClasses - 1);
   }
   return split;
 }

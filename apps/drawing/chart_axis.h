@@ -20,9 +20,9 @@ struct Range {
 struct Axis {
   double lo = 0, hi = 1;
   bool log = false;
-  std::vector<double> ticks;         // labelled, from lo to hi
+  std::vector<double> ticks;  // labelled, from lo to hi
   std::vector<std::string> labels;
-  std::vector<double> minor_ticks;   // unlabelled grid lines (log axes: 2x..9x of each decade)
+  std::vector<double> minor_ticks;  // unlabelled grid lines (log axes: 2x..9x of each decade)
   // Where v sits between the ends of the axis: 0 at lo, 1 at hi.
   double fraction(double v) const;
 };

@@ -8,10 +8,10 @@
 
 namespace dae {
 
-constexpr double kChartPad = 16;     // around the chart
-constexpr double kBlockGap = 10;     // between the title, the legend and the plot
+constexpr double kChartPad = 16;  // around the chart
+constexpr double kBlockGap = 10;  // between the title, the legend and the plot
 constexpr double kTickLength = 4;
-constexpr double kTickGap = 5;       // between a tick and its label
+constexpr double kTickGap = 5;  // between a tick and its label
 constexpr double kChartMarkerRadius = 3.5;
 constexpr Rgb kAxisLine{160, 160, 160};
 

@@ -26,13 +26,13 @@ const TextStyle kRowLabel{12, false, kInk, Align::Left, VAlign::Middle, false};
 
 void check_shapes(const std::vector<DotRow>& rows, const std::vector<DotSeries>& series,
                   const std::vector<DotPanel>& panels) {
-  DAE_CHECK(!rows.empty() && !series.empty() && !panels.empty(),
-            "draw_dot_chart: needs rows, series and panels, got " << rows.size() << ", " << series.size() << ", "
-                                                                  << panels.size());
+  DAE_CHECK(!rows.empty() && !series.empty() && !panels.empty(), "draw_dot_chart: needs rows, series and panels, got "
+                                                                     << rows.size() << ", " << series.size() << ", "
+                                                                     << panels.size());
   for (const DotPanel& panel : panels) {
-    DAE_CHECK(panel.values.size() == series.size(), "draw_dot_chart: panel '" << panel.title << "' has "
-                                                                              << panel.values.size() << " series of values for "
-                                                                              << series.size() << " series");
+    DAE_CHECK(panel.values.size() == series.size(), "draw_dot_chart: panel '"
+                                                        << panel.title << "' has " << panel.values.size()
+                                                        << " series of values for " << series.size() << " series");
     for (const auto& values : panel.values)
       DAE_CHECK(values.size() == rows.size(), "draw_dot_chart: panel '" << panel.title << "' has " << values.size()
                                                                         << " values for " << rows.size() << " rows");
@@ -79,8 +79,8 @@ Picture draw_dot_chart(const std::vector<DotRow>& rows, const std::vector<DotSer
   const double panels_left = kChartPad + widest + kLabelGap;
   const double panel_count = static_cast<double>(panels.size());
   const double panel_width = (width - kChartPad - panels_left - kPanelGap * (panel_count - 1)) / panel_count;
-  DAE_CHECK(panel_width >= kMinPanelWidth, "draw_dot_chart: " << options.width << " px leave " << panel_width
-                                                              << " px per panel; make it wider");
+  DAE_CHECK(panel_width >= kMinPanelWidth,
+            "draw_dot_chart: " << options.width << " px leave " << panel_width << " px per panel; make it wider");
   auto row_middle = [&](size_t r) { return rows_top + kRowHeight * (static_cast<double>(r) + 0.5); };
   for (size_t r = 0; r < rows.size(); ++r) painter.text(kChartPad, row_middle(r), rows[r].label, kRowLabel);
 
@@ -94,7 +94,8 @@ Picture draw_dot_chart(const std::vector<DotRow>& rows, const std::vector<DotSer
       const double x = px(axis.ticks[i]);
       painter.vline(x, rows_top, rows_bottom, {kGrid});
       painter.vline(x, rows_bottom, rows_bottom + kTickLength, {kAxisLine});
-      painter.text(x, rows_bottom + kTickLength + kTickGap, axis.labels[i], tick_label_style(Align::Center, VAlign::Top));
+      painter.text(x, rows_bottom + kTickLength + kTickGap, axis.labels[i],
+                   tick_label_style(Align::Center, VAlign::Top));
     }
     painter.hline(left, right, rows_bottom, {kAxisLine});
     for (size_t r = 0; r < rows.size(); ++r) {

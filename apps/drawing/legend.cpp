@@ -8,8 +8,8 @@ namespace dae {
 namespace {
 
 constexpr double kSwatchLength = 28;
-constexpr double kSwatchGap = 6;   // between a swatch and its label
-constexpr double kKeyGap = 20;     // between one key's label and the next key's swatch
+constexpr double kSwatchGap = 6;  // between a swatch and its label
+constexpr double kKeyGap = 20;    // between one key's label and the next key's swatch
 constexpr double kRowGap = 4;
 constexpr double kMarkerRadius = 3.5;
 

@@ -106,7 +106,7 @@ Picture draw_line_chart(const std::vector<Series>& series, const ChartOptions& o
   Range x_range, y_range;
   for (const Series& s : series) {
     DAE_CHECK(s.x.size() == s.y.size(), "draw_line_chart: series '" << s.label << "' has " << s.x.size()
-                                                                   << " x values but " << s.y.size() << " y values");
+                                                                    << " x values but " << s.y.size() << " y values");
     for (size_t i = 0; i < s.x.size(); ++i) {
       if (!finite_point(s, i)) continue;
       DAE_CHECK(!options.log_y || s.y[i] > 0, "draw_line_chart: log_y needs y > 0, but series '"
@@ -132,7 +132,8 @@ Picture draw_line_chart(const std::vector<Series>& series, const ChartOptions& o
     draw_legend(painter, keys, kChartPad, top, width - 2 * kChartPad);
     top += legend_height(painter, keys, width - 2 * kChartPad) + kBlockGap;
   }
-  const std::string y_name = options.y_label + (options.log_y ? (options.y_label.empty() ? "log scale" : ", log scale") : "");
+  const std::string y_name =
+      options.y_label + (options.log_y ? (options.y_label.empty() ? "log scale" : ", log scale") : "");
   if (!y_name.empty()) top = painter.text(kChartPad, top, y_name, axis_name_style()).bottom() + kTickGap;
 
   // Margins are sized from the text they hold, so no label is ever clipped.

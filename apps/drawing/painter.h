@@ -14,8 +14,8 @@ struct _cairo;  // cairo_t
 
 namespace dae {
 
-enum class Align { Left, Center, Right };     // where x is on the text's box
-enum class VAlign { Top, Middle, Bottom };    // where y is: Middle is the middle of the capitals
+enum class Align { Left, Center, Right };   // where x is on the text's box
+enum class VAlign { Top, Middle, Bottom };  // where y is: Middle is the middle of the capitals
 
 struct TextStyle {
   double size = 12;

@@ -15,8 +15,8 @@ inline bool operator==(Rgb a, Rgb b) { return a.r == b.r && a.g == b.g && a.b ==
 inline bool operator!=(Rgb a, Rgb b) { return !(a == b); }
 
 constexpr Rgb kWhite{255, 255, 255};
-constexpr Rgb kInk{34, 34, 34};         // titles, labels, axes
-constexpr Rgb kMutedInk{96, 96, 96};    // tick labels, axis names, notes
+constexpr Rgb kInk{34, 34, 34};       // titles, labels, axes
+constexpr Rgb kMutedInk{96, 96, 96};  // tick labels, axis names, notes
 constexpr Rgb kGrid{226, 226, 226};
 constexpr Rgb kMinorGrid{242, 242, 242};
 constexpr Rgb kBaselineGray{120, 120, 120};  // the noisy input and raw pixels, drawn beside the models

@@ -36,7 +36,8 @@ void keep_samples(const std::vector<int64_t>& indices, int64_t first, int64_t co
   for (size_t k = 0; k < indices.size(); ++k) {
     const int64_t i = indices[k] - first;
     if (i < 0 || i >= count) continue;
-    std::copy(batch.begin() + i * pixels, batch.begin() + (i + 1) * pixels, kept.begin() + static_cast<int64_t>(k) * pixels);
+    std::copy(batch.begin() + i * pixels, batch.begin() + (i + 1) * pixels,
+              kept.begin() + static_cast<int64_t>(k) * pixels);
   }
 }
 
@@ -80,7 +81,8 @@ QualitySummary summarize(const ImageScores& scores) {
 }
 
 std::vector<double> mean_per_class(const std::vector<double>& values, const std::vector<uint8_t>& labels) {
-  DAE_CHECK(values.size() <= labels.size(), "mean_per_class: " << values.size() << " values for " << labels.size() << " labels");
+  DAE_CHECK(values.size() <= labels.size(),
+            "mean_per_class: " << values.size() << " values for " << labels.size() << " labels");
   std::vector<double> sum(kMnistClasses, 0.0);
   std::vector<int64_t> count(kMnistClasses, 0);
   for (size_t i = 0; i < values.size(); ++i) {

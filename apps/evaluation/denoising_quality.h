@@ -54,7 +54,6 @@ struct NoiseLevelScores {
 
 // When `samples` is given, its `indices` say which images to keep.
 NoiseLevelScores evaluate_denoisers(const std::vector<Autoencoder*>& models, const DeviceDataset& test,
-                                    int64_t batch_size, const EvaluationNoise& noise,
-                                    DigitSamples* samples = nullptr);
+                                    int64_t batch_size, const EvaluationNoise& noise, DigitSamples* samples = nullptr);
 
 }  // namespace dae

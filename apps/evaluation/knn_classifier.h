@@ -24,8 +24,7 @@ class KnnClassifier {
 
   // The predicted label of each of `query_count` rows of `queries` ([query_count, reference.dim]),
   // with at most `max_products` query-reference products in memory at once.
-  std::vector<int> classify(const float* queries, int64_t query_count,
-                            int64_t max_products = int64_t{1} << 24) const;
+  std::vector<int> classify(const float* queries, int64_t query_count, int64_t max_products = int64_t{1} << 24) const;
 
  private:
   LabelledFeatures reference_;

@@ -123,15 +123,15 @@ class SoftmaxObjective {
 
 // The L-BFGS direction -H g from the stored pairs (the two-loop recursion), scaled initially by
 // s.y / y.y of the newest pair.
-std::vector<double> lbfgs_direction(const std::vector<double>& gradient,
-                                    const std::deque<std::vector<double>>& s,
+std::vector<double> lbfgs_direction(const std::vector<double>& gradient, const std::deque<std::vector<double>>& s,
                                     const std::deque<std::vector<double>>& y) {
   std::vector<double> q = gradient, alpha(s.size());
   for (size_t i = s.size(); i-- > 0;) {
     alpha[i] = dot(s[i], q) / dot(y[i], s[i]);
     for (size_t p = 0; p < q.size(); ++p) q[p] -= alpha[i] * y[i][p];
   }
-  const double gamma = s.empty() ? 1.0 / std::sqrt(dot(gradient, gradient)) : dot(s.back(), y.back()) / dot(y.back(), y.back());
+  const double gamma =
+      s.empty() ? 1.0 / std::sqrt(dot(gradient, gradient)) : dot(s.back(), y.back()) / dot(y.back(), y.back());
   for (double& v : q) v *= gamma;
   for (size_t i = 0; i < s.size(); ++i) {
     const double beta = dot(y[i], q) / dot(y[i], s[i]);
@@ -144,7 +144,7 @@ std::vector<double> lbfgs_direction(const std::vector<double>& gradient,
 }  // namespace
 
 SoftmaxRegression SoftmaxRegression::train(const LabelledFeatures& data, const SoftmaxRegressionOptions& options,
-                                            const SoftmaxRegression* start) {
+                                           const SoftmaxRegression* start) {
   check_labelled_features(data, options.classes, "softmax regression");
   DAE_CHECK(!start || (start->dim_ == data.dim && start->classes_ == options.classes),
             "softmax regression: the warm start has " << start->dim_ << " features and " << start->classes_
@@ -229,9 +229,9 @@ ValidatedProbe train_validated_probe(const LabelledFeatures& data, const std::ve
                                      double validation_fraction, SoftmaxRegressionOptions options) {
   DAE_CHECK(!penalties.empty(), "train_validated_probe: no penalties to choose from");
   const int64_t held_out = static_cast<int64_t>(std::llround(validation_fraction * static_cast<double>(data.count)));
-  DAE_CHECK(held_out >= 1 && held_out < data.count,
-            "train_validated_probe: holding out " << validation_fraction << " of " << data.count
-                                                  << " rows leaves no training or no validation rows");
+  DAE_CHECK(held_out >= 1 && held_out < data.count, "train_validated_probe: holding out "
+                                                        << validation_fraction << " of " << data.count
+                                                        << " rows leaves no training or no validation rows");
   const LabelledFeatures fit{data.features, data.labels, data.count - held_out, data.dim};
   const float* validation = data.features + fit.count * data.dim;
   std::vector<double> strongest_first = penalties;

@@ -16,8 +16,7 @@ struct Codes {
   std::vector<float> values;
   int64_t count = 0, size = 0;
 };
-Codes encode_examples(Autoencoder& model, const DeviceDataset& split, int64_t first, int64_t count,
-                      int64_t batch_size);
+Codes encode_examples(Autoencoder& model, const DeviceDataset& split, int64_t first, int64_t count, int64_t batch_size);
 
 // The FLOPs of one forward pass per image, counted op by op (core/profiler.h) on a pass over a
 // batch of the first min(batch_size, count) images of `split`, in eval mode, without gradients.

@@ -32,9 +32,9 @@ ClassifierScores classify_pixels(const MnistData& data, const DeviceDataset& tes
   const int64_t count = std::min<int64_t>(settings.probe_train, data.train.count);
   const std::vector<float> features = pixel_features(data.train, 0, count);
   const LabelledFeatures train{features.data(), data.train.labels.data(), count, kMnistPixels};
-  return score_classifiers(train, test.labels(),
-                           [&](int64_t first, int64_t n) { return pixel_features(data.test, first, n); },
-                           settings.neighbours);
+  return score_classifiers(
+      train, test.labels(), [&](int64_t first, int64_t n) { return pixel_features(data.test, first, n); },
+      settings.neighbours);
 }
 
 CodeScores classify_codes(Autoencoder& model, const DeviceDataset& train, const DeviceDataset& test,

@@ -19,7 +19,7 @@ struct StudySettings {
   uint64_t seed = 0;       // of the test noise
   double noise_std = 0.1;  // the training noise, where the main results are measured
   std::vector<double> sweep = {0.0, 0.05, 0.1, 0.2, 0.3, 0.5};  // the robustness sweep's noise stds
-  int64_t probe_train = 10000;  // training images the classifiers learn from
+  int64_t probe_train = 10000;                                  // training images the classifiers learn from
   int neighbours = kDefaultNeighbours;
 };
 
@@ -28,9 +28,9 @@ std::vector<double> measured_noise_levels(const StudySettings& settings);
 
 struct QualityAtNoise {
   double sigma = 0;
-  QualitySummary input;                           // the noisy input itself against the clean image
-  std::vector<QualitySummary> models;             // in the order given
-  std::vector<double> input_class_mse;            // test MSE per digit 0..9
+  QualitySummary input;                 // the noisy input itself against the clean image
+  std::vector<QualitySummary> models;   // in the order given
+  std::vector<double> input_class_mse;  // test MSE per digit 0..9
   std::vector<std::vector<double>> models_class_mse;
 };
 // `samples`, when given, receives the images its indices name.

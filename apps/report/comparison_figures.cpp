@@ -52,7 +52,8 @@ Picture draw_classifier_comparison(const ComparisonResults& results) {
   std::vector<DotRow> rows = {{"raw pixels", kBaselineGray}};
   for (const ModelComparison& m : results.models) rows.push_back({m.name + " code", model_color(m.name)});
   const std::vector<DotSeries> series = {{"raw pixels", Marker::Square},
-                                         {"untrained: initial weights, seed " + std::to_string(results.init_seed), Marker::Ring},
+                                         {"untrained: initial weights, seed " + std::to_string(results.init_seed),
+                                          Marker::Ring},
                                          {"trained", Marker::Dot}};
   auto panel = [&](const std::string& title, double ClassifierScores::*accuracy) {
     DotPanel p{title, std::vector<std::vector<double>>(series.size(), std::vector<double>(rows.size(), kNotMeasured))};

@@ -38,7 +38,8 @@ std::string winner_sentence(const std::vector<ModelComparison>& models, const st
 std::string sweep_winners(const ComparisonResults& r) {
   std::vector<std::string> parts;
   for (size_t s = 0; s < r.sigmas.size(); ++s) {
-    const auto order = ranking(r.models, [&](const ModelComparison& m) { return m.sweep[s].psnr; }, true);
+    const auto order = ranking(
+        r.models, [&](const ModelComparison& m) { return m.sweep[s].psnr; }, true);
     parts.push_back("std " + format_number(r.sigmas[s]) + ": " + r.models[order[0]].name + " (" +
                     format_db(r.models[order[0]].sweep[s].psnr) + ")");
   }
@@ -55,9 +56,10 @@ std::string sweep_against_input(const ComparisonResults& r) {
       ++noisy_levels;
       if (m.sweep[s].psnr > r.noisy_sweep[s].psnr) beaten.push_back(format_number(r.sigmas[s]));
     }
-    parts.push_back(m.name + " at " + (beaten.empty() ? "none"
-                                       : beaten.size() == noisy_levels ? "every std above 0"
-                                                                       : "std " + join(beaten, ", ")));
+    parts.push_back(m.name + " at " +
+                    (beaten.empty()                  ? "none"
+                     : beaten.size() == noisy_levels ? "every std above 0"
+                                                     : "std " + join(beaten, ", ")));
   }
   return "Higher PSNR than the noisy input: " + join(parts, "; ") + ".";
 }
@@ -65,7 +67,8 @@ std::string sweep_against_input(const ComparisonResults& r) {
 std::string sweep_degradation(const ComparisonResults& r) {
   const size_t last = r.sigmas.size() - 1;
   std::vector<std::string> parts;
-  for (const auto& m : r.models) parts.push_back(m.name + " " + signed_fixed(m.sweep[last].psnr - m.test.psnr, 2) + " dB");
+  for (const auto& m : r.models)
+    parts.push_back(m.name + " " + signed_fixed(m.sweep[last].psnr - m.test.psnr, 2) + " dB");
   return "Test PSNR from the training noise (std " + format_number(r.noise_std) + ") to std " +
          format_number(r.sigmas[last]) + ": " + join(parts, ", ") + "; the noisy input " +
          signed_fixed(r.noisy_sweep[last].psnr - r.noisy_test.psnr, 2) + " dB.";
@@ -89,9 +92,12 @@ std::string worse_than_input(const ComparisonResults& r, const std::string& at) 
     }
   if (names.empty()) return "";
   const bool one = names.size() == 1, all = names.size() == r.models.size();
-  return listed(names) + (one ? " is" : all ? " are all" : " are") + " worse than " + (one ? "its" : "their") +
-         " own noisy input" + at + ": test PSNR " + join(parts, ", ") + " against the input's " +
-         format_db(r.noisy_test.psnr) + (all && !one ? "; none of them denoises yet." : ".");
+  return listed(names) +
+         (one   ? " is"
+          : all ? " are all"
+                : " are") +
+         " worse than " + (one ? "its" : "their") + " own noisy input" + at + ": test PSNR " + join(parts, ", ") +
+         " against the input's " + format_db(r.noisy_test.psnr) + (all && !one ? "; none of them denoises yet." : ".");
 }
 
 // Those above it, and by how much (empty when none is).
@@ -116,8 +122,8 @@ std::string training_lowered(const ComparisonResults& r, const std::string& clas
   for (const auto& m : r.models) {
     const double trained = m.classifiers.*accuracy, untrained = m.untrained.*accuracy;
     if (trained < untrained)
-      parts.push_back(m.name + "'s code " + percent(trained) + " trained against " + percent(untrained) + " untrained (" +
-                      percentage_points(trained - untrained) + ")");
+      parts.push_back(m.name + "'s code " + percent(trained) + " trained against " + percent(untrained) +
+                      " untrained (" + percentage_points(trained - untrained) + ")");
   }
   if (parts.empty()) return "";
   return "Training lowered the " + classifier + " accuracy: " + join(parts, ", ") + ".";
@@ -135,7 +141,8 @@ std::string control_finding(const ComparisonResults& r, const std::string& class
     parts.push_back(m.name + " " + percent(score(m)) + " (untrained " + percent(m.untrained.*accuracy) + ", " +
                     percentage_points(score(m) - m.untrained.*accuracy) + " from training)");
   }
-  std::string text = "The " + classifier + " on the codes: " + join(parts, "; ") + "; raw pixels " + percent(pixels) + ".";
+  std::string text =
+      "The " + classifier + " on the codes: " + join(parts, "; ") + "; raw pixels " + percent(pixels) + ".";
   const ModelComparison& best = r.models[order.front()];
   const double lead = score(best) - pixels, before = best.untrained.*accuracy - pixels;
   if (lead > 0) {
@@ -169,7 +176,8 @@ std::string per_class_finding(const ComparisonResults& r) {
 }
 
 std::string cost_finding(const ComparisonResults& r) {
-  const auto order = ranking(r.models, [](const ModelComparison& m) { return m.forward_flops_per_image; }, true);
+  const auto order = ranking(
+      r.models, [](const ModelComparison& m) { return m.forward_flops_per_image; }, true);
   const ModelComparison& heaviest = r.models[order.front()];
   std::vector<std::string> parts;
   for (size_t i = 1; i < order.size(); ++i) {
@@ -182,7 +190,8 @@ std::string cost_finding(const ComparisonResults& r) {
 }
 
 std::string speed_finding(const ComparisonResults& r) {
-  const auto order = ranking(r.models, [](const ModelComparison& m) { return m.images_per_second; }, true);
+  const auto order = ranking(
+      r.models, [](const ModelComparison& m) { return m.images_per_second; }, true);
   const ModelComparison& fastest = r.models[order.front()];
   if (std::isnan(fastest.images_per_second)) return "";
   std::vector<std::string> parts;
@@ -212,14 +221,18 @@ ComparisonFindings comparison_findings(const ComparisonResults& r) {
   add(headline, training_lowered(r, probe, &ClassifierScores::probe_accuracy));
   add(headline, training_lowered(r, knn, &ClassifierScores::knn_accuracy));
 
-  add(headline, winner_sentence(r.models, "test PSNR" + at, [](const ModelComparison& m) { return m.test.psnr; },
-                                format_db, " dB", 2) +
-                    "; the noisy input scores " + format_db(r.noisy_test.psnr) + ".");
+  add(headline,
+      winner_sentence(
+          r.models, "test PSNR" + at, [](const ModelComparison& m) { return m.test.psnr; }, format_db, " dB", 2) +
+          "; the noisy input scores " + format_db(r.noisy_test.psnr) + ".");
   add(headline, better_than_input(r));
-  const auto by_psnr = ranking(r.models, [](const ModelComparison& m) { return m.test.psnr; }, true);
-  const auto by_ssim = ranking(r.models, [](const ModelComparison& m) { return m.test.ssim; }, true);
-  add(headline, winner_sentence(r.models, "test SSIM", [](const ModelComparison& m) { return m.test.ssim; },
-                                [](double v) { return fixed(v, 4); }, "", 4) +
+  const auto by_psnr = ranking(
+      r.models, [](const ModelComparison& m) { return m.test.psnr; }, true);
+  const auto by_ssim = ranking(
+      r.models, [](const ModelComparison& m) { return m.test.ssim; }, true);
+  add(headline, winner_sentence(
+                    r.models, "test SSIM", [](const ModelComparison& m) { return m.test.ssim; },
+                    [](double v) { return fixed(v, 4); }, "", 4) +
                     "; the noisy input scores " + fixed(r.noisy_test.ssim, 4) +
                     (by_ssim[0] == by_psnr[0] ? "." : ": SSIM and PSNR disagree on the best model."));
   add(headline, control_finding(r, probe, &ClassifierScores::probe_accuracy));

@@ -30,15 +30,17 @@ void add_notes(Report& report, const std::vector<std::string>& notes) {
 
 void add_findings(Report& report, const ComparisonFindings& findings) {
   report.heading("Findings");
-  report.paragraph("Computed from the numbers below when the report was written; where a model does worse than "
-                   "its own noisy input, or training did not help, that comes first.");
+  report.paragraph(
+      "Computed from the numbers below when the report was written; where a model does worse than "
+      "its own noisy input, or training did not help, that comes first.");
   report.bullets(findings.headline);
 }
 
 void add_results(Report& report, const ComparisonResults& r, const ComparisonFindings& findings) {
   report.heading("Results");
   report.paragraph("Measured on " + grouped(static_cast<double>(r.test_count)) + " test images with input noise std " +
-                   format_number(r.noise_std) + ", the same noisy images for every model. The last row is the noisy "
+                   format_number(r.noise_std) +
+                   ", the same noisy images for every model. The last row is the noisy "
                    "input itself, compared with the clean image: the baseline every denoiser must beat.");
   report.table(comparison_table(r));
   add_notes(report, findings.costs);
@@ -46,10 +48,10 @@ void add_results(Report& report, const ComparisonResults& r, const ComparisonFin
 
 void add_curves_and_samples(Report& report, const ComparisonResults& r) {
   report.heading("Training curves");
-  const bool any_history = std::any_of(r.models.begin(), r.models.end(),
-                                       [](const ModelComparison& m) { return !m.history.empty(); });
-  const bool any_steps = std::any_of(r.models.begin(), r.models.end(),
-                                     [](const ModelComparison& m) { return !m.steps.empty(); });
+  const bool any_history =
+      std::any_of(r.models.begin(), r.models.end(), [](const ModelComparison& m) { return !m.history.empty(); });
+  const bool any_steps =
+      std::any_of(r.models.begin(), r.models.end(), [](const ModelComparison& m) { return !m.steps.empty(); });
   if (any_history) {
     report.figure("loss",
                   "Train MSE: the mean of each epoch's batch losses (training mode), drawn at the epoch's end. Test "
@@ -93,8 +95,10 @@ void add_sweep(Report& report, const ComparisonResults& r, const ComparisonFindi
     report.subheading(measure);
     report.table(table);
   };
-  sweep_table("Test PSNR (dB)", [](const QualitySummary& q) { return q.psnr; }, 2);
-  sweep_table("Test SSIM", [](const QualitySummary& q) { return q.ssim; }, 4);
+  sweep_table(
+      "Test PSNR (dB)", [](const QualitySummary& q) { return q.psnr; }, 2);
+  sweep_table(
+      "Test SSIM", [](const QualitySummary& q) { return q.ssim; }, 4);
 }
 
 void add_classification(Report& report, const ComparisonResults& r) {
@@ -102,7 +106,8 @@ void add_classification(Report& report, const ComparisonResults& r) {
   report.paragraph(
       "Can a digit be read off a model's code, and how much of that did the training put there? Features: the "
       "encoder's code of the clean image (flattened), or the 784 raw pixels. The controls are the codes of the same "
-      "architectures untrained, at their initial weights (seed " + std::to_string(r.init_seed) +
+      "architectures untrained, at their initial weights (seed " +
+      std::to_string(r.init_seed) +
       ", the weights training starts from), encoded the same way. Both classifiers learn from the first " +
       grouped(static_cast<double>(r.probe_train_count)) +
       " training images (`--probe-train`; the conv codes of all 60,000 would take 3 GB) and are scored on the " +
@@ -111,7 +116,8 @@ void add_classification(Report& report, const ComparisonResults& r) {
       "std, full-batch L-BFGS (at most 200 iterations; stopped when one improves the objective by less than "
       "1e-6), with the L2 penalty of the best accuracy on the last 20% of "
       "those training images among 1e-4, 1e-3, 1e-2 and 1e-1 when trained on the rest, then refit on all of them. "
-      "k-NN: k = " + std::to_string(r.knn_k) + ", Euclidean distance on the unstandardized features, majority vote.");
+      "k-NN: k = " +
+      std::to_string(r.knn_k) + ", Euclidean distance on the unstandardized features, majority vote.");
   report.figure("classifiers",
                 "Test accuracy of the linear probe and of " + std::to_string(r.knn_k) +
                     "-NN on each feature set. Rings: the untrained control; dots: the trained model; the segment "
@@ -119,8 +125,8 @@ void add_classification(Report& report, const ComparisonResults& r) {
                 draw_classifier_comparison(r));
   const std::string knn = std::to_string(r.knn_k) + "-NN";
   ReportTable table;
-  table.header = {"features", "numbers", "linear probe", "vs pixels", "vs untrained", knn, "vs pixels", "vs untrained",
-                  "probe L2 (chosen)", "L-BFGS iterations"};
+  table.header = {"features", "numbers",   "linear probe", "vs pixels",         "vs untrained",
+                  knn,        "vs pixels", "vs untrained", "probe L2 (chosen)", "L-BFGS iterations"};
   // `control`: the untrained code's scores, for the "vs untrained" columns (none for pixels).
   auto row = [&](const std::string& name, int64_t size, const ClassifierScores& s, bool vs_pixels,
                  const ClassifierScores* control) {
@@ -188,15 +194,16 @@ void add_setup(Report& report, const ComparisonResults& r) {
 
 const std::vector<std::string>& comparison_sections() {
   static const std::vector<std::string> sections = {
-      "Findings", "Results", "Training curves", "Reconstructions", "Noise robustness",
-      "Classification from the codes", "Per-class test MSE", "Time per stage", "Setup"};
+      "Findings",           "Results",          "Training curves",
+      "Reconstructions",    "Noise robustness", "Classification from the codes",
+      "Per-class test MSE", "Time per stage",   "Setup"};
   return sections;
 }
 
 ReportTable comparison_table(const ComparisonResults& r) {
   ReportTable table;
-  table.header = {"model", "parameters", "forward MFLOP/image", "epochs", "train MSE", "test MSE",
-                  "test PSNR (dB)", "test SSIM", "training time (s)", "images/s", "peak memory"};
+  table.header = {"model",          "parameters", "forward MFLOP/image", "epochs",   "train MSE",  "test MSE",
+                  "test PSNR (dB)", "test SSIM",  "training time (s)",   "images/s", "peak memory"};
   for (const auto& m : r.models) {
     const EpochResult* last = m.history.empty() ? nullptr : &m.history.back();
     table.rows.push_back({m.name, grouped(static_cast<double>(m.parameters)), fixed(m.forward_flops_per_image / 1e6, 2),
@@ -204,8 +211,8 @@ ReportTable comparison_table(const ComparisonResults& r) {
                           format_mse(m.test.mse), fixed(m.test.psnr, 2), fixed(m.test.ssim, 4),
                           fixed(m.train_seconds, 2), grouped(m.images_per_second), peak_memory(m)});
   }
-  table.rows.push_back({"noisy input (baseline)", "", "", "", "", format_mse(r.noisy_test.mse), fixed(r.noisy_test.psnr, 2),
-                        fixed(r.noisy_test.ssim, 4), "", "", ""});
+  table.rows.push_back({"noisy input (baseline)", "", "", "", "", format_mse(r.noisy_test.mse),
+                        fixed(r.noisy_test.psnr, 2), fixed(r.noisy_test.ssim, 4), "", "", ""});
   return table;
 }
 
@@ -228,4 +235,3 @@ Report build_comparison_report(const ComparisonResults& r) {
 }
 
 }  // namespace dae
-

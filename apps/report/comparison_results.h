@@ -17,22 +17,22 @@
 namespace dae {
 
 struct ModelComparison {
-  std::string name;                  // linear | mlp | conv
-  std::string source;                // "trained here", or the checkpoint it was loaded from
+  std::string name;    // linear | mlp | conv
+  std::string source;  // "trained here", or the checkpoint it was loaded from
   int64_t parameters = 0;
   double forward_flops_per_image = 0;
   int64_t code_size = 0;             // numbers in the encoder's code
   std::vector<EpochResult> history;  // every epoch trained, including any before a checkpoint
   std::vector<StepLoss> steps;       // the losses logged while training here (--log-every)
   int64_t steps_per_epoch = 0;
-  double train_seconds = kNotMeasured;          // over `history`
+  double train_seconds = kNotMeasured;  // over `history`
   double images_per_second = kNotMeasured;
-  double peak_host_bytes = kNotMeasured;        // while training here
-  double peak_device_bytes = kNotMeasured;      // CUDA only
-  QualitySummary test;                          // at the training noise
-  std::vector<QualitySummary> sweep;            // one per ComparisonResults::sigmas
-  std::vector<double> class_mse;                // test MSE per digit 0..9
-  ClassifierScores classifiers;                 // on the code
+  double peak_host_bytes = kNotMeasured;    // while training here
+  double peak_device_bytes = kNotMeasured;  // CUDA only
+  QualitySummary test;                      // at the training noise
+  std::vector<QualitySummary> sweep;        // one per ComparisonResults::sigmas
+  std::vector<double> class_mse;            // test MSE per digit 0..9
+  ClassifierScores classifiers;             // on the code
   // The same classifiers on the code of the same architecture untrained: its initial weights
   // from ComparisonResults::init_seed, the control that says what the training added.
   ClassifierScores untrained;
@@ -40,9 +40,9 @@ struct ModelComparison {
 
 struct ComparisonResults {
   std::vector<std::pair<std::string, std::string>> setup;  // "device" -> "cuda: NVIDIA H200 ...", in order
-  std::string command;               // an equivalent command line
+  std::string command;                                     // an equivalent command line
   std::vector<std::string> conventions;
-  double noise_std = 0.1;            // the training noise, where the main table is measured
+  double noise_std = 0.1;  // the training noise, where the main table is measured
   int64_t test_count = 0;
   std::vector<int64_t> class_counts;  // test images per digit
   std::vector<double> sigmas;         // the robustness sweep

@@ -21,14 +21,15 @@ std::string utc_now() {
 
 }  // namespace
 
-std::vector<std::pair<std::string, std::string>> setup_facts(const ComparisonSetup& o, const ComparisonResults& results) {
+std::vector<std::pair<std::string, std::string>> setup_facts(const ComparisonSetup& o,
+                                                             const ComparisonResults& results) {
   std::vector<std::pair<std::string, std::string>> setup;
   const std::string target = o.target_noisy ? "the noisy input (--target noisy)" : "the clean image";
   if (!o.loaded) {
-    setup.push_back({"Recipe", std::to_string(o.epochs) + (o.epochs == 1 ? " epoch" : " epochs") + ", batch " + std::to_string(o.batch_size) +
-                                   ", Adam lr " + format_number(o.lr) + ", input noise std " + format_number(o.noise_std) +
-                                   ", MSE against " + target + ", " +
-                                   (o.shuffle ? "a fresh shuffle every epoch" : "no shuffle") +
+    setup.push_back({"Recipe", std::to_string(o.epochs) + (o.epochs == 1 ? " epoch" : " epochs") + ", batch " +
+                                   std::to_string(o.batch_size) + ", Adam lr " + format_number(o.lr) +
+                                   ", input noise std " + format_number(o.noise_std) + ", MSE against " + target +
+                                   ", " + (o.shuffle ? "a fresh shuffle every epoch" : "no shuffle") +
                                    ". The three models were trained one after another from the same seed: the "
                                    "same batches, in the same order, with the same noise."});
   } else {
@@ -40,8 +41,8 @@ std::vector<std::pair<std::string, std::string>> setup_facts(const ComparisonSet
   for (const auto& m : results.models) sources += (sources.empty() ? "" : "; ") + m.name + ": " + m.source;
   setup.push_back({"Models", sources});
   const std::string trained = !o.loaded ? "the autoencoders trained on the first " + std::to_string(o.train_count) +
-                                                      " of " + std::to_string(o.train_total) + " training images, "
-                                                : "";
+                                              " of " + std::to_string(o.train_total) + " training images, "
+                                        : "";
   setup.push_back({"Data", "MNIST from `" + o.data_dir + "`: " + trained + "the classifiers on the first " +
                                std::to_string(results.probe_train_count) + " of " + std::to_string(o.train_total) +
                                " training images; measured on the first " + std::to_string(results.test_count) +
@@ -49,7 +50,7 @@ std::vector<std::pair<std::string, std::string>> setup_facts(const ComparisonSet
   setup.push_back({"Device", o.device});
   setup.push_back({"Precision", o.precision});
   setup.push_back({"Seed", std::to_string(o.seed) + (!o.loaded ? " (weights, shuffles, training noise and test noise)"
-                                                                        : " (the test noise)")});
+                                                               : " (the test noise)")});
   setup.push_back({"Software", o.software});
   setup.push_back({"Written", utc_now()});
   return setup;
@@ -69,17 +70,20 @@ std::vector<std::string> comparison_conventions(double lr) {
       "window positions (18x18 on a 28x28 digit, no padding), per image, then averaged over the test set; the "
       "noisy input's SSIM uses its unclipped values. Equal to scikit-image's structural_similarity with "
       "gaussian_weights=True, sigma=1.5, use_sample_covariance=False, data_range=1.",
-      "Adam as PyTorch's torch.optim.Adam: beta1 " + format_number(adam.beta1) + ", beta2 " + format_number(adam.beta2) +
-          ", eps " + format_number(adam.eps) + ", bias-corrected, no weight decay, lr " + format_number(lr) + ".",
+      "Adam as PyTorch's torch.optim.Adam: beta1 " + format_number(adam.beta1) + ", beta2 " +
+          format_number(adam.beta2) + ", eps " + format_number(adam.eps) + ", bias-corrected, no weight decay, lr " +
+          format_number(lr) + ".",
       "BatchNorm (conv model) as PyTorch's BatchNorm2d: momentum " + format_number(batch_norm.momentum) + ", eps " +
-          format_number(batch_norm.eps) + "; training normalizes with the batch's biased variance and updates the "
+          format_number(batch_norm.eps) +
+          "; training normalizes with the batch's biased variance and updates the "
           "running variance with the unbiased one.",
       "FLOPs: one forward pass in eval mode counted op by op (core/profiler.h): 2 per multiply-add of the linear "
       "and convolution layers, 1 per element for ReLU and max-pooling, 4 per element for BatchNorm; per image.",
       "Training time: the training steps only (the evaluation after each epoch excluded); images/s = images "
       "trained / that time. Peak memory: host = the peak resident set size of the process while that model "
       "trained (Linux VmHWM, reset before each model where the system allows it; it includes the data sets and "
-      "the buffers earlier models left cached); device = the CUDA memory pool's high-water mark since the program started.",
+      "the buffers earlier models left cached); device = the CUDA memory pool's high-water mark since the program "
+      "started.",
   };
   return c;
 }

@@ -12,14 +12,14 @@
 namespace dae {
 
 struct ComparisonSetup {
-  bool loaded = false;     // the models were loaded from `load_dir`, not trained here
+  bool loaded = false;  // the models were loaded from `load_dir`, not trained here
   std::string load_dir;
   int64_t epochs = 0, batch_size = 0;
   double lr = 0, noise_std = 0;
   bool target_noisy = false, shuffle = true;
   uint64_t seed = 0;
   std::string data_dir;
-  int64_t train_count = 0;  // training images the autoencoders were trained on
+  int64_t train_count = 0;                  // training images the autoencoders were trained on
   int64_t train_total = 0, test_total = 0;  // images in the data set's splits
   std::string device, precision, software;  // as the program describes its machine
 };

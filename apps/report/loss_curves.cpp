@@ -21,7 +21,8 @@ struct LineStyles {
 LineStyles styles(Rgb color, size_t epochs) {
   const bool marked = epochs <= kMostMarkedEpochs;
   LineStyles s;
-  s.train = {"train: mean of the epoch's batches", {}, {}, color, Dash::Solid, 2, 1, marked ? Marker::Dot : Marker::None};
+  s.train = {"train: mean of the epoch's batches", {}, {}, color, Dash::Solid, 2, 1,
+             marked ? Marker::Dot : Marker::None};
   s.test = {"test: noisy test input vs clean", {}, {}, color, Dash::Dashed, 2, 1, marked ? Marker::Ring : Marker::None};
   s.steps = {"train: batch loss at each logged step", {}, {}, color, Dash::Solid, 1, 0.45, Marker::None};
   return s;
@@ -44,7 +45,8 @@ Picture draw_loss_chart(const std::vector<LossCurves>& runs, double noisy_input_
   }
   std::vector<Series> keys, lines;
   if (!single)
-    for (const LossCurves& run : runs) keys.push_back({run.model, {}, {}, model_color(run.model), Dash::Solid, 2, 1, Marker::Dot});
+    for (const LossCurves& run : runs)
+      keys.push_back({run.model, {}, {}, model_color(run.model), Dash::Solid, 2, 1, Marker::Dot});
   const LineStyles key_styles = styles(single ? model_color(runs[0].model) : kBaselineGray, most_epochs);
   keys.push_back(key_styles.train);
   keys.push_back(key_styles.test);
@@ -61,7 +63,8 @@ Picture draw_loss_chart(const std::vector<LossCurves>& runs, double noisy_input_
     }
     for (const StepLoss& step : run.steps) {
       s.steps.x.push_back(static_cast<double>(step.epoch - 1) +
-                          static_cast<double>(step.step) / static_cast<double>(std::max<int64_t>(run.steps_per_epoch, 1)));
+                          static_cast<double>(step.step) /
+                              static_cast<double>(std::max<int64_t>(run.steps_per_epoch, 1)));
       s.steps.y.push_back(step.loss);
     }
     // Drawn under the epoch lines; the labels stay on the legend keys.

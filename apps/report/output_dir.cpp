@@ -16,8 +16,8 @@ namespace dae {
 void prepare_output_dir(const std::string& dir) {
   std::error_code error;
   std::filesystem::create_directories(dir, error);
-  DAE_CHECK(!error, "cannot create the output directory " << dir << ": " << error.message()
-                                                          << " (choose another with --out)");
+  DAE_CHECK(!error,
+            "cannot create the output directory " << dir << ": " << error.message() << " (choose another with --out)");
   const std::string probe = dir + "/.write-test";
   try {
     write_file_atomically(probe, std::string("ok"));
@@ -29,7 +29,8 @@ void prepare_output_dir(const std::string& dir) {
 
 void check_output_file(const std::string& path, const std::string& flag) {
   std::error_code error;
-  DAE_CHECK(!std::filesystem::is_directory(path, error), flag << " " << path << ": is a directory, expected a file name");
+  DAE_CHECK(!std::filesystem::is_directory(path, error),
+            flag << " " << path << ": is a directory, expected a file name");
   const std::filesystem::path parent = std::filesystem::path(path).parent_path();
   const std::string folder = parent.empty() ? "." : parent.string();
   DAE_CHECK(std::filesystem::is_directory(folder, error),
@@ -48,8 +49,7 @@ OutputDirLock::OutputDirLock(const std::string& dir) {
     if (::pread(fd_, pid, sizeof pid - 1, 0) > 0) pid[std::strcspn(pid, "\n")] = '\0';
     ::close(fd_);
     fd_ = -1;
-    DAE_CHECK(error != EWOULDBLOCK, "another mnist_dae (process " << (pid[0] ? pid : "?")
-                                                                  << ") is writing into " << dir
+    DAE_CHECK(error != EWOULDBLOCK, "another mnist_dae (process " << (pid[0] ? pid : "?") << ") is writing into " << dir
                                                                   << ": wait for it, or choose another --out");
     DAE_THROW("cannot lock " << path << ": " << std::strerror(error));
   }

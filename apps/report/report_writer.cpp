@@ -101,8 +101,8 @@ Report& Report::table(const ReportTable& table) {
   DAE_CHECK(!table.header.empty(), "report table: no columns");
   for (size_t r = 0; r < table.rows.size(); ++r)
     DAE_CHECK(table.rows[r].size() == table.header.size(),
-              "report table '" << table.header[0] << "': row " << r << " has " << table.rows[r].size()
-                               << " cells for " << table.header.size() << " columns");
+              "report table '" << table.header[0] << "': row " << r << " has " << table.rows[r].size() << " cells for "
+                               << table.header.size() << " columns");
   return add({Kind::Table, {}, {}, table, {}, {}});
 }
 
@@ -160,7 +160,8 @@ std::string Report::html() const {
       case Kind::Table: {
         const ReportTable& t = b.table;
         auto cell = [&](const char* tag, size_t c, const std::string& text) {
-          out << "<" << tag << (right_aligned(t, c) ? " class=\"num\">" : ">") << html_inline(text) << "</" << tag << ">";
+          out << "<" << tag << (right_aligned(t, c) ? " class=\"num\">" : ">") << html_inline(text) << "</" << tag
+              << ">";
         };
         out << "<table>\n<thead><tr>";
         for (size_t c = 0; c < t.header.size(); ++c) cell("th", c, t.header[c]);

@@ -51,7 +51,7 @@ class Report {
     std::string text;                // heading, paragraph, preformatted text; a figure's caption
     std::vector<std::string> items;  // bullets
     ReportTable table;
-    std::string name;                // figure
+    std::string name;  // figure
     std::shared_ptr<const Picture> picture;
   };
   Report& add(Block block);

@@ -30,8 +30,8 @@ void write_epochs_csv(const std::string& path, const std::vector<EpochResult>& h
   std::ostringstream out = csv_stream();
   out << "epoch,train_loss,first_batch_loss,test_loss,test_psnr,seconds,images_per_s\n";
   for (const EpochResult& r : history) {
-    out << r.epoch << ',' << r.train_loss << ',' << r.first_batch_loss << ',' << r.test_loss << ','
-        << r.test_psnr << ',' << r.seconds << ',' << r.images_per_second << '\n';
+    out << r.epoch << ',' << r.train_loss << ',' << r.first_batch_loss << ',' << r.test_loss << ',' << r.test_psnr
+        << ',' << r.seconds << ',' << r.images_per_second << '\n';
   }
   write_file_atomically(path, out.str());
 }
@@ -44,9 +44,14 @@ void write_steps_csv(const std::string& path, const std::vector<StepLoss>& steps
 }
 
 void write_metrics_json(const std::string& path, const EvaluationRecord& r) {
-  const nlohmann::json metrics = {{"model", r.model},         {"checkpoint", r.checkpoint}, {"epochs_done", r.epochs_done},
-                                  {"test_images", r.test_images}, {"noise_std", r.noise_std}, {"seed", r.seed},
-                                  {"test_mse", r.test_mse},   {"test_psnr_db", r.test_psnr}};
+  const nlohmann::json metrics = {{"model", r.model},
+                                  {"checkpoint", r.checkpoint},
+                                  {"epochs_done", r.epochs_done},
+                                  {"test_images", r.test_images},
+                                  {"noise_std", r.noise_std},
+                                  {"seed", r.seed},
+                                  {"test_mse", r.test_mse},
+                                  {"test_psnr_db", r.test_psnr}};
   write_file_atomically(path, metrics.dump(2) + "\n");
 }
 
@@ -60,10 +65,9 @@ void write_reconstructions_png(const std::string& path, TrainingRun& run) {
       r.images.push_back(images.data() + i * kPixels);
     return r;
   };
-  const std::vector<DigitRow> rows = {
-      row("train: clean", train.clean),          row("train: noisy input", train.noisy),
-      row("train: output", train.output),        row("test: clean", test.clean, true),
-      row("test: noisy input", test.noisy),      row("test: output", test.output)};
+  const std::vector<DigitRow> rows = {row("train: clean", train.clean),     row("train: noisy input", train.noisy),
+                                      row("train: output", train.output),   row("test: clean", test.clean, true),
+                                      row("test: noisy input", test.noisy), row("test: output", test.output)};
   const std::string title = run.config().model + " autoencoder after epoch " + std::to_string(run.epochs_done()) +
                             ", noise std " + format_number(run.config().noise_std);
   write_png(path, draw_digit_grid(rows, 3, title));

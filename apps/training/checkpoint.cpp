@@ -35,8 +35,8 @@ const safetensors::Entry& require(const safetensors::Dict& state, const std::str
 std::vector<int64_t> require_i64(const safetensors::Dict& state, const std::string& name, const std::string& path,
                                  const std::vector<int64_t>& shape, int64_t min, int64_t max) {
   const safetensors::Entry& entry = require(state, name, path);
-  DAE_CHECK(entry.shape == shape, path << ": " << name << " has shape " << dims_text(entry.shape) << ", expected "
-                                       << dims_text(shape));
+  DAE_CHECK(entry.shape == shape,
+            path << ": " << name << " has shape " << dims_text(entry.shape) << ", expected " << dims_text(shape));
   const std::vector<int64_t> values = safetensors::to_i64(entry, path + ": " + name);
   for (int64_t value : values)
     DAE_CHECK(value >= min && value <= max,
@@ -83,15 +83,16 @@ ReadCheckpoint read_into_model(Autoencoder& model, const std::string& path) {
     (training ? read.training_state : model_state).emplace(name, std::move(entry));
   }
   for (const auto& [name, entry] : model_state)
-    if (entry.dtype == safetensors::DType::F32) check_values(safetensors::to_f32(entry, name), name, path, is_variance(name));
+    if (entry.dtype == safetensors::DType::F32)
+      check_values(safetensors::to_f32(entry, name), name, path, is_variance(name));
   model.load_state_dict(model_state, path);
   return read;
 }
 
 // The training state holds exactly the entries save_checkpoint writes.
 void check_training_entries(const ReadCheckpoint& read, Autoencoder& model, const std::string& path) {
-  std::set<std::string> expected = {kOptimizerPrefix + "step", kTrainerPrefix + "epoch",
-                                    kTrainerPrefix + "shuffle_rng", kTrainerPrefix + "noise_seed"};
+  std::set<std::string> expected = {kOptimizerPrefix + "step", kTrainerPrefix + "epoch", kTrainerPrefix + "shuffle_rng",
+                                    kTrainerPrefix + "noise_seed"};
   for (const auto& [name, parameter] : model.named_parameters()) {
     expected.insert(moment_name("exp_avg.", name));
     expected.insert(moment_name("exp_avg_sq.", name));
@@ -108,7 +109,8 @@ TrainingState trainer_state_of(const ReadCheckpoint& read, const std::string& pa
   trainer.epochs_done = require_i64(state, kTrainerPrefix + "epoch", path, {}, 0, kMaxEpochs)[0];
   const auto rng = require_i64(state, kTrainerPrefix + "shuffle_rng", path, {2}, INT64_MIN, INT64_MAX);
   trainer.shuffle = Generator(static_cast<uint64_t>(rng[0]), static_cast<uint64_t>(rng[1]));
-  trainer.noise_seed = static_cast<uint64_t>(require_i64(state, kTrainerPrefix + "noise_seed", path, {}, INT64_MIN, INT64_MAX)[0]);
+  trainer.noise_seed =
+      static_cast<uint64_t>(require_i64(state, kTrainerPrefix + "noise_seed", path, {}, INT64_MIN, INT64_MAX)[0]);
   const auto history = read.metadata.find("history");
   DAE_CHECK(history != read.metadata.end(), path << ": checkpoint has training state but no training history");
   trainer.history = history_from_json(history->second, trainer.epochs_done, path);
@@ -131,7 +133,8 @@ void save_checkpoint(TrainingRun& run, const std::string& path) {
   }
   const TrainingState trainer = run.state();
   const int64_t step = adam.step_count(), epoch = trainer.epochs_done;
-  const int64_t rng[2] = {static_cast<int64_t>(trainer.shuffle.seed()), static_cast<int64_t>(trainer.shuffle.counter())};
+  const int64_t rng[2] = {static_cast<int64_t>(trainer.shuffle.seed()),
+                          static_cast<int64_t>(trainer.shuffle.counter())};
   const int64_t noise_seed = static_cast<int64_t>(trainer.noise_seed);
   state[kOptimizerPrefix + "step"] = safetensors::make_i64({}, &step);
   state[kTrainerPrefix + "epoch"] = safetensors::make_i64({}, &epoch);
@@ -156,7 +159,8 @@ CheckpointContents load_checkpoint(TrainingRun& run, const std::string& path) {
   Adam& adam = run.optimizer();
   const auto parameters = run.model().named_parameters();
   for (size_t i = 0; i < parameters.size(); ++i) {
-    for (const auto& [kind, target] : {std::pair{"exp_avg.", adam.exp_avg(i)}, std::pair{"exp_avg_sq.", adam.exp_avg_sq(i)}}) {
+    for (const auto& [kind, target] :
+         {std::pair{"exp_avg.", adam.exp_avg(i)}, std::pair{"exp_avg_sq.", adam.exp_avg_sq(i)}}) {
       const std::string name = moment_name(kind, parameters[i].first);
       const safetensors::Entry& entry = require(read.training_state, name, path);
       DAE_CHECK(entry.shape == target.shape().to_vector(),

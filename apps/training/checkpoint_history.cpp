@@ -16,8 +16,8 @@ double number_field(const nlohmann::json& row, const char* name, double min, dou
                     const std::string& origin) {
   DAE_CHECK(row.contains(name), origin << ": history row " << index << " has no '" << name << "'");
   const nlohmann::json& value = row.at(name);
-  DAE_CHECK(value.is_number(), origin << ": history row " << index << ", '" << name << "': expected a number, found "
-                                      << value.dump());
+  DAE_CHECK(value.is_number(),
+            origin << ": history row " << index << ", '" << name << "': expected a number, found " << value.dump());
   const double number = value.get<double>();
   DAE_CHECK(std::isfinite(number) && number >= min && number <= max,
             origin << ": history row " << index << ", '" << name << "' = " << number << " is outside [" << min << ", "
@@ -30,9 +30,12 @@ double number_field(const nlohmann::json& row, const char* name, double min, dou
 std::string history_json(const std::vector<EpochResult>& history) {
   nlohmann::json rows = nlohmann::json::array();
   for (const EpochResult& r : history) {
-    rows.push_back({{"epoch", r.epoch}, {"train_loss", r.train_loss},
-                    {"first_batch_loss", r.first_batch_loss}, {"test_loss", r.test_loss},
-                    {"test_psnr", r.test_psnr}, {"seconds", r.seconds},
+    rows.push_back({{"epoch", r.epoch},
+                    {"train_loss", r.train_loss},
+                    {"first_batch_loss", r.first_batch_loss},
+                    {"test_loss", r.test_loss},
+                    {"test_psnr", r.test_psnr},
+                    {"seconds", r.seconds},
                     {"images_per_s", r.images_per_second}});
   }
   return rows.dump();

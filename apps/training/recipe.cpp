@@ -43,14 +43,20 @@ const std::vector<Field>& fields() {
 
 Recipe recipe_of(const TrainingRun& run) {
   const TrainingConfig& c = run.config();
-  return {c.model,   c.batch_size,   c.lr, c.noise_std, c.seed, c.target_noisy, c.shuffle, run.train_set().count(),
+  return {c.model,          c.batch_size, c.lr, c.noise_std, c.seed, c.target_noisy, c.shuffle, run.train_set().count(),
           run.test_images()};
 }
 
 std::string recipe_json(const Recipe& r) {
-  return nlohmann::json{{"model", r.model},   {"batch_size", r.batch_size},     {"lr", r.lr},
-                        {"noise_std", r.noise_std}, {"seed", r.seed},         {"target_noisy", r.target_noisy},
-                        {"shuffle", r.shuffle}, {"train_images", r.train_images}, {"test_images", r.test_images}}
+  return nlohmann::json{{"model", r.model},
+                        {"batch_size", r.batch_size},
+                        {"lr", r.lr},
+                        {"noise_std", r.noise_std},
+                        {"seed", r.seed},
+                        {"target_noisy", r.target_noisy},
+                        {"shuffle", r.shuffle},
+                        {"train_images", r.train_images},
+                        {"test_images", r.test_images}}
       .dump();
 }
 

@@ -31,8 +31,8 @@ TrainingRun::TrainingRun(const TrainingConfig& config, std::shared_ptr<const Dev
       shuffle_generator_(config.seed + kShuffleSeedOffset),
       noise_seed_(config.seed) {
   DAE_CHECK(train_->count() >= config.batch_size,
-            "the training set has " << train_->count() << " images, fewer than one batch of "
-                                    << config.batch_size << " (lower the batch size or use more training images)");
+            "the training set has " << train_->count() << " images, fewer than one batch of " << config.batch_size
+                                    << " (lower the batch size or use more training images)");
   TorchCpuGenerator init_generator(config.seed);
   model_ = make_autoencoder(config.model, init_generator);
   model_->to(train_->device());
@@ -62,9 +62,9 @@ Tensor TrainingRun::train_step(const Storage& order, int64_t first) {
   if (!captured_step_) return run_step(order, first);
   // The graph reads the batch's example indices from step_order_: copied there first.
   const int64_t order_count = static_cast<int64_t>(order.bytes() / sizeof(int32_t));
-  DAE_CHECK(first >= 0 && first + config_.batch_size <= order_count,
-            "train_step: examples [" << first << ", " << first + config_.batch_size << ") of an order of "
-                                     << order_count);
+  DAE_CHECK(first >= 0 && first + config_.batch_size <= order_count, "train_step: examples ["
+                                                                         << first << ", " << first + config_.batch_size
+                                                                         << ") of an order of " << order_count);
   const size_t bytes = static_cast<size_t>(config_.batch_size) * sizeof(int32_t);
   copy_bytes(step_order_->data(), train_->device(), static_cast<const int32_t*>(order.data()) + first, order.device(),
              bytes);
@@ -77,8 +77,7 @@ Tensor TrainingRun::run_step(const Storage& order, int64_t first) {
   const NoiseParams noise{noise_seed_, 0, config_.noise_std, optimizer_->device_step_count()};
   const ops::NoisyBatch data = train_->batch(order, first, config_.batch_size, noise);
   optimizer_->zero_grad();
-  const Tensor loss = ops::mse_loss(model_->forward(data.noisy),
-                                    config_.target_noisy ? data.noisy : data.clean);
+  const Tensor loss = ops::mse_loss(model_->forward(data.noisy), config_.target_noisy ? data.noisy : data.clean);
   loss.backward();
   optimizer_->step();
   return loss;
@@ -107,8 +106,8 @@ EpochResult TrainingRun::train_epoch(const TrainingObserver& observer) {
     if (step == 0) first_batch_loss = loss.detach().clone();
     if (config_.log_every > 0 && step % config_.log_every == 0 && observer.on_logged_loss) {
       const double value = loss.item();
-      DAE_CHECK(std::isfinite(value), "the loss became " << value << " at epoch " << result.epoch
-                                                         << ", step " << step << ": training diverged");
+      DAE_CHECK(std::isfinite(value), "the loss became " << value << " at epoch " << result.epoch << ", step " << step
+                                                         << ": training diverged");
       observer.on_logged_loss({result.epoch, step, value});
     }
     if (observer.on_step)
@@ -118,17 +117,18 @@ EpochResult TrainingRun::train_epoch(const TrainingObserver& observer) {
   result.train_loss = loss_sum.item() / static_cast<double>(steps);  // waits for the device
   result.first_batch_loss = first_batch_loss.item();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  DAE_CHECK(std::isfinite(result.train_loss),
-            "the mean training loss of epoch " << result.epoch << " is " << result.train_loss
-                                               << ": training diverged (try a lower --lr)");
+  DAE_CHECK(std::isfinite(result.train_loss), "the mean training loss of epoch "
+                                                  << result.epoch << " is " << result.train_loss
+                                                  << ": training diverged (try a lower --lr)");
   result.seconds = seconds;
   result.images_per_second = static_cast<double>(steps * batch) / seconds;
   result.test_loss = evaluate(observer.on_evaluation);
   // A model can diverge on the test set alone (e.g. BatchNorm's running statistics): such an
   // epoch is not counted, so the last checkpoint stays the last good one.
-  DAE_CHECK(std::isfinite(result.test_loss),
-            "the test loss after epoch " << result.epoch << " is " << result.test_loss
-                                         << ": the model's outputs are not finite; training diverged (try a lower --lr)");
+  DAE_CHECK(
+      std::isfinite(result.test_loss),
+      "the test loss after epoch " << result.epoch << " is " << result.test_loss
+                                   << ": the model's outputs are not finite; training diverged (try a lower --lr)");
   result.test_psnr = psnr_from_mse(result.test_loss);
   ++epochs_done_;
   history_.push_back(result);

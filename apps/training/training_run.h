@@ -40,11 +40,11 @@ struct TrainingConfig {
 };
 
 struct EpochResult {
-  int64_t epoch = 0;               // 1-based, counting epochs of earlier (resumed) runs
-  double train_loss = 0;           // mean over the epoch's batches
-  double first_batch_loss = 0;     // the study's printed figure
-  double test_loss = 0;            // noisy test input vs clean image, eval mode
-  double test_psnr = 0;            // dB, 10 log10(1 / test_loss)
+  int64_t epoch = 0;            // 1-based, counting epochs of earlier (resumed) runs
+  double train_loss = 0;        // mean over the epoch's batches
+  double first_batch_loss = 0;  // the study's printed figure
+  double test_loss = 0;         // noisy test input vs clean image, eval mode
+  double test_psnr = 0;         // dB, 10 log10(1 / test_loss)
   double seconds = 0;
   double images_per_second = 0;
 };
@@ -67,10 +67,10 @@ struct StepProgress {
 // What the caller hears while epochs run, and how it stops them; every member may be empty.
 struct TrainingObserver {
   std::function<void(int64_t epoch, int64_t steps)> on_epoch_start;
-  std::function<void(const StepProgress&)> on_step;                        // after each step
-  std::function<void(const StepLoss&)> on_logged_loss;                     // every log_every steps
+  std::function<void(const StepProgress&)> on_step;                                // after each step
+  std::function<void(const StepLoss&)> on_logged_loss;                             // every log_every steps
   std::function<void(int64_t batches_done, int64_t batches_total)> on_evaluation;  // while the test set is evaluated
-  std::function<void(const EpochResult&)> on_epoch_end;                    // with the epoch's figures
+  std::function<void(const EpochResult&)> on_epoch_end;                            // with the epoch's figures
   // Asked after every step: true stops training there (TrainingStopped is thrown; the epoch
   // is not counted, and on_epoch_end is not called for it).
   std::function<bool()> should_stop;

@@ -67,8 +67,7 @@ std::string known_model(const st::Metadata& metadata) {
 }
 
 // The checkpoint with the patch applied, as the bytes of a file.
-std::vector<uint8_t> patched(dae::fuzz::Checkpoint checkpoint, const st::Dict& tensors,
-                             const st::Metadata& metadata) {
+std::vector<uint8_t> patched(dae::fuzz::Checkpoint checkpoint, const st::Dict& tensors, const st::Metadata& metadata) {
   for (const auto& [name, entry] : tensors) checkpoint.tensors[name] = entry;
   for (const auto& [key, value] : metadata) checkpoint.metadata[key] = value;
   if (const auto remove = metadata.find("remove"); remove != metadata.end()) {
@@ -85,21 +84,18 @@ bool all_finite(const std::vector<float>& values) {
 
 // What a loaded run must hold, whatever the file said (the properties above).
 void require_sane(dae::TrainingRun& run) {
-  require(run.epochs_done() >= 0 && run.optimizer().step_count() >= 0,
-          "a loaded run's counters are not negative",
+  require(run.epochs_done() >= 0 && run.optimizer().step_count() >= 0, "a loaded run's counters are not negative",
           "epochs " + std::to_string(run.epochs_done()) + ", Adam step " +
               std::to_string(run.optimizer().step_count()));
   for (const auto& [name, entry] : run.model().state_dict())
-    if (entry.dtype == st::DType::F32)
-      require(all_finite(st::to_f32(entry, name)), "a loaded model is finite", name);
+    if (entry.dtype == st::DType::F32) require(all_finite(st::to_f32(entry, name)), "a loaded model is finite", name);
   // A second moment is a mean of squares: a negative one is finite, but its square root in
   // the next Adam step turns the weights into NaN.
   for (size_t i = 0; i < run.model().parameters().size(); ++i) {
     const std::vector<float> squares = run.optimizer().exp_avg_sq(i).to_vector();
     require(all_finite(run.optimizer().exp_avg(i).to_vector()) && all_finite(squares) &&
                 std::all_of(squares.begin(), squares.end(), [](float v) { return v >= 0; }),
-            "loaded Adam moments are finite, second moments not negative",
-            "parameter " + std::to_string(i));
+            "loaded Adam moments are finite, second moments not negative", "parameter " + std::to_string(i));
   }
   for (const dae::EpochResult& r : run.history())
     require(r.epoch >= 1 && all_finite({float(r.train_loss), float(r.first_batch_loss), float(r.test_loss),
@@ -111,10 +107,9 @@ bool same_state(dae::TrainingRun& a, dae::TrainingRun& b) {
   const st::Dict x = a.model().state_dict(), y = b.model().state_dict();
   if (x.size() != y.size()) return false;
   for (auto i = x.begin(), j = y.begin(); i != x.end(); ++i, ++j)
-    if (i->first != j->first || i->second.shape != j->second.shape || i->second.bytes != j->second.bytes)
-      return false;
-  return a.optimizer().step_count() == b.optimizer().step_count() &&
-         a.epochs_done() == b.epochs_done() && a.history().size() == b.history().size();
+    if (i->first != j->first || i->second.shape != j->second.shape || i->second.bytes != j->second.bytes) return false;
+  return a.optimizer().step_count() == b.optimizer().step_count() && a.epochs_done() == b.epochs_done() &&
+         a.history().size() == b.history().size();
 }
 
 }  // namespace

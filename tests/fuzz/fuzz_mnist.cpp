@@ -18,8 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const size_t after_length = size >= 4 ? 4 : size;
   const size_t images_bytes = std::min<size_t>(images_size, size - after_length);
   const std::string images = images_file.hold(data + after_length, images_bytes);
-  const std::string labels =
-      labels_file.hold(data + after_length + images_bytes, size - after_length - images_bytes);
+  const std::string labels = labels_file.hold(data + after_length + images_bytes, size - after_length - images_bytes);
 
   dae::MnistSplit split;
   try {

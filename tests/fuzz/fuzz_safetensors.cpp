@@ -14,8 +14,8 @@ namespace {
 bool same(const st::Dict& a, const st::Dict& b) {
   if (a.size() != b.size()) return false;
   for (auto i = a.begin(), j = b.begin(); i != a.end(); ++i, ++j) {
-    if (i->first != j->first || i->second.dtype != j->second.dtype ||
-        i->second.shape != j->second.shape || i->second.bytes != j->second.bytes)
+    if (i->first != j->first || i->second.dtype != j->second.dtype || i->second.shape != j->second.shape ||
+        i->second.bytes != j->second.bytes)
       return false;
   }
   return true;
@@ -46,8 +46,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   require(parse_error.empty() == load_error.empty(), "parse and load agree on what they refuse",
           "parse: '" + parse_error + "', load: '" + load_error + "'");
   if (!parse_error.empty()) return 0;
-  require(same(parsed, loaded) && parsed_metadata == loaded_metadata,
-          "parse and load read the same tensors");
+  require(same(parsed, loaded) && parsed_metadata == loaded_metadata, "parse and load read the same tensors");
 
   const std::vector<uint8_t> written = st::serialize(parsed, parsed_metadata);
   st::Metadata reread_metadata;

@@ -37,12 +37,11 @@ void safetensors_seeds(const std::string& dir) {
   const int64_t counts[] = {7, -1, INT64_MAX, INT64_MIN};
   const float loss = 42.f;
   write_bytes(dir + "/empty.safetensors", st::serialize({}));
-  write_bytes(dir + "/both_dtypes.safetensors",
-              st::serialize({{"conv.weight", st::make_f32({2, 3}, weights)},
-                             {"adam.counts", st::make_i64({4}, counts)},
-                             {"loss", st::make_f32({}, &loss)},
-                             {"empty", st::make_f32({0, 3}, nullptr)}},
-                            {{"format", "pt"}, {"epoch", "3"}}));
+  write_bytes(dir + "/both_dtypes.safetensors", st::serialize({{"conv.weight", st::make_f32({2, 3}, weights)},
+                                                               {"adam.counts", st::make_i64({4}, counts)},
+                                                               {"loss", st::make_f32({}, &loss)},
+                                                               {"empty", st::make_f32({0, 3}, nullptr)}},
+                                                              {{"format", "pt"}, {"epoch", "3"}}));
 }
 
 // Patches for the checkpoint target (see fuzz_checkpoint.cpp), for each model: the small
@@ -141,11 +140,10 @@ int main(int argc, char** argv) {
   }
   dae::set_cpu_threads(1);
   const std::string root = argv[1];
-  const std::pair<const char*, void (*)(const std::string&)> targets[] = {
-      {"safetensors", safetensors_seeds},
-      {"checkpoint", checkpoint_seeds},
-      {"mnist", mnist_seeds},
-      {"options", options_seeds}};
+  const std::pair<const char*, void (*)(const std::string&)> targets[] = {{"safetensors", safetensors_seeds},
+                                                                          {"checkpoint", checkpoint_seeds},
+                                                                          {"mnist", mnist_seeds},
+                                                                          {"options", options_seeds}};
   try {
     for (const auto& [name, write_seeds] : targets) {
       const std::string dir = root + "/" + name;

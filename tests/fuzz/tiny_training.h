@@ -39,8 +39,7 @@ struct Checkpoint {
   safetensors::Dict tensors;
   safetensors::Metadata metadata;
 };
-inline Checkpoint tiny_checkpoint(const TinyData& data, const std::string& model,
-                                  const std::string& scratch) {
+inline Checkpoint tiny_checkpoint(const TinyData& data, const std::string& model, const std::string& scratch) {
   const auto run = make_tiny_run(data, model);
   run->train_epoch();
   save_checkpoint(*run, scratch);
