@@ -32,10 +32,6 @@ std::shared_ptr<const DeviceDataset> synthetic_split(int64_t count, Generator& g
   return std::make_shared<const DeviceDataset>(random_images(count, generator), 0, device);
 }
 
-// At most as many synthetic images as MNIST has training images (47 MB): a long benchmark
-// reuses them, since the arithmetic of a step does not depend on which images it sees, instead
-// of allocating steps x batch of them (--steps 100000 at batch 256 would be 20 GB).
-constexpr int64_t kMaxSyntheticImages = 60000;
 
 double run_steps(TrainingRun& run, const Storage& order, int64_t steps) {
   const auto start = std::chrono::steady_clock::now();
@@ -53,8 +49,8 @@ std::string format_fixed(double value, int decimals) {
 }
 
 void print_profile(int64_t steps, double step_seconds) {
-  std::printf("  %-28s %7s %10s %9s %10s %9s %9s\n", "op", "calls", "ms/step", "share", "GFLOP/step",
-              "GFLOP/s", "GB/s");
+  std::printf("  %-28s %7s %10s %9s %10s %9s %9s\n", "op", "calls", "ms/step", "share", "GFLOP/step", "GFLOP/s",
+              "GB/s");
   double total = 0;
   for (const auto& entry : profiler::stats()) total += entry.second.seconds;
   std::vector<std::pair<std::string, OpStats>> rows(profiler::stats().begin(), profiler::stats().end());
@@ -85,8 +81,9 @@ PassColumns pass_columns(const OpStats& s, double per_step) {
       c.product = format_fixed(1e3 * t.seconds * per_step, 1);
       c.rate = format_fixed(t.flops / t.seconds / 1e9, 1);
       c.alone = format_fixed(t.product.flops() / cpu::product_seconds_alone(t.product) / 1e9, 1);
-      c.shape = std::to_string(t.product.m) + " x " + std::to_string(t.product.n) + " x " + std::to_string(t.product.k) +
-                (t.product.transpose_a ? " Aᵀ" : "") + (t.product.transpose_b ? " Bᵀ" : "");
+      c.shape = std::to_string(t.product.m) + " x " + std::to_string(t.product.n) + " x " +
+                std::to_string(t.product.k) + (t.product.transpose_a ? " Aᵀ" : "") +
+                (t.product.transpose_b ? " Bᵀ" : "");
     } else {
       c.others += (c.others.empty() ? "" : ", ") + name + " " + format_fixed(1e3 * t.seconds * per_step, 1);
     }
@@ -104,8 +101,9 @@ void print_layer_profile(int64_t steps) {
   for (const LayerOpStats& e : entries)
     if (std::find(layers.begin(), layers.end(), e.layer) == layers.end()) layers.push_back(e.layer);
   const double per_step = 1.0 / static_cast<double>(steps);
-  std::printf("| layer | pass | ms | GFLOP | GFLOP/s | passes, thread-ms | product thread-ms | product GFLOP/s "
-              "| alone GFLOP/s | product m x n x k | other passes, thread-ms |\n");
+  std::printf(
+      "| layer | pass | ms | GFLOP | GFLOP/s | passes, thread-ms | product thread-ms | product GFLOP/s "
+      "| alone GFLOP/s | product m x n x k | other passes, thread-ms |\n");
   std::printf("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
   double total = 0;
   for (const std::string& layer : layers) {
@@ -122,20 +120,20 @@ void print_layer_profile(int64_t steps) {
       const PassColumns c = pass_columns(s, per_step);
       std::printf("| %s | %s | %.1f | %.2f | %.1f | %s | %s | %s | %s | %s | %s |\n", layer.c_str(),
                   dot == std::string::npos ? "forward" : e->op.substr(dot + 1).c_str(), 1e3 * s.seconds * per_step,
-                  s.flops * per_step / 1e9, s.flops / s.seconds / 1e9, c.cpu.c_str(), c.product.c_str(),
-                  c.rate.c_str(), c.alone.c_str(), c.shape.c_str(), c.others.c_str());
+                  s.flops * per_step / 1e9, s.flops / s.seconds / 1e9, c.cpu.c_str(), c.product.c_str(), c.rate.c_str(),
+                  c.alone.c_str(), c.shape.c_str(), c.others.c_str());
     }
   }
-  std::printf("\n  the layers above: %.1f ms/step. ms: wall time of the op; GFLOP: the direct convolution's;\n"
-              "  thread-ms: CPU time of the threads that ran a pass, summed; a product's GFLOP/s: its own\n"
-              "  multiply-adds (Winograd's are 2.25-4x fewer) per thread-second\n\n",
-              1e3 * total);
+  std::printf(
+      "\n  the layers above: %.1f ms/step. ms: wall time of the op; GFLOP: the direct convolution's;\n"
+      "  thread-ms: CPU time of the threads that ran a pass, summed; a product's GFLOP/s: its own\n"
+      "  multiply-adds (Winograd's are 2.25-4x fewer) per thread-second\n\n",
+      1e3 * total);
 }
 
 BenchResult bench_model(const Options& options, const std::string& model, Device device) {
   Generator generator(options.seed);
-  const int64_t images = std::max(options.batch_size, std::min(options.batch_size * options.steps, kMaxSyntheticImages));
-  const auto train = synthetic_split(images, generator, device);
+  const auto train = synthetic_split(synthetic_image_count(options.batch_size, options.steps), generator, device);
   TrainingRun run(training_config(options, model), train, synthetic_split(1, generator, device));
   const auto order = run.train_set().upload_order(identity_order(run.train_set().count()));
 
@@ -162,11 +160,12 @@ BenchResult bench_model(const Options& options, const std::string& model, Device
     result.bytes_per_step += entry.second.bytes / static_cast<double>(counted_steps);
   }
   const double step = result.median_seconds / static_cast<double>(options.steps);
-  std::printf("%-7s %10.0f img/s   %8.3f ms/step (min %.3f, max %.3f)   %7.3f GFLOP/step  %7.1f GFLOP/s  %7.3f GB/step\n",
-              model.c_str(), result.images_per_second, 1e3 * step,
-              1e3 * result.min_seconds / static_cast<double>(options.steps),
-              1e3 * result.max_seconds / static_cast<double>(options.steps), result.flops_per_step / 1e9,
-              result.flops_per_step / 1e9 / step, result.bytes_per_step / 1e9);
+  std::printf(
+      "%-7s %10.0f img/s   %8.3f ms/step (min %.3f, max %.3f)   %7.3f GFLOP/step  %7.1f GFLOP/s  %7.3f GB/step\n",
+      model.c_str(), result.images_per_second, 1e3 * step,
+      1e3 * result.min_seconds / static_cast<double>(options.steps),
+      1e3 * result.max_seconds / static_cast<double>(options.steps), result.flops_per_step / 1e9,
+      result.flops_per_step / 1e9 / step, result.bytes_per_step / 1e9);
   std::fflush(stdout);
   if (options.profile) {
     print_profile(counted_steps, step);
@@ -177,6 +176,12 @@ BenchResult bench_model(const Options& options, const std::string& model, Device
 
 }  // namespace
 
+int64_t synthetic_image_count(int64_t batch_size, int64_t steps) {
+  // With steps below the cap, steps x batch_size cannot overflow for any batch the options accept.
+  if (steps >= kMaxSyntheticImages) return std::max(batch_size, kMaxSyntheticImages);
+  return std::max(batch_size, std::min(batch_size * steps, kMaxSyntheticImages));
+}
+
 int run_bench_command(const Options& options) {
   std::printf("mnist_dae bench: %lld timed steps x %lld repeats after %lld warm-up steps, batch %lld\n",
               static_cast<long long>(options.steps), static_cast<long long>(options.repeats),
@@ -186,13 +191,18 @@ int run_bench_command(const Options& options) {
   nlohmann::json results = nlohmann::json::array();
   for (const std::string& model : models_of(options)) {
     const BenchResult r = bench_model(options, model, device);
-    results.push_back({{"model", r.model}, {"device", device_name(device)}, {"threads", cpu_threads()},
-                       {"batch_size", options.batch_size}, {"steps", options.steps},
-                       {"repeats", options.repeats}, {"images_per_s", r.images_per_second},
+    results.push_back({{"model", r.model},
+                       {"device", device_name(device)},
+                       {"threads", cpu_threads()},
+                       {"batch_size", options.batch_size},
+                       {"steps", options.steps},
+                       {"repeats", options.repeats},
+                       {"images_per_s", r.images_per_second},
                        {"ms_per_step_median", 1e3 * r.median_seconds / static_cast<double>(options.steps)},
                        {"ms_per_step_min", 1e3 * r.min_seconds / static_cast<double>(options.steps)},
                        {"ms_per_step_max", 1e3 * r.max_seconds / static_cast<double>(options.steps)},
-                       {"gflop_per_step", r.flops_per_step / 1e9}, {"gb_per_step", r.bytes_per_step / 1e9},
+                       {"gflop_per_step", r.flops_per_step / 1e9},
+                       {"gb_per_step", r.bytes_per_step / 1e9},
                        {"peak_device_bytes", cuda_peak_memory_bytes()}});
   }
   if (!options.json_path.empty()) write_file_atomically(options.json_path, results.dump(2) + "\n");

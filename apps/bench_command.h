@@ -10,9 +10,20 @@
 // against the same product timed alone.
 #pragma once
 
+#include <cstdint>
+
 #include "apps/options.h"
 
 namespace dae {
+
+// At most as many synthetic images as MNIST has training images (47 MB): a long benchmark
+// reuses them, since the arithmetic of a step does not depend on which images it sees, instead
+// of allocating steps x batch of them (--steps 100000 at batch 256 would be 20 GB).
+constexpr int64_t kMaxSyntheticImages = 60000;
+
+// How many synthetic images a benchmark of `steps` steps of `batch_size` images holds: one
+// batch at least, steps x batch_size at most, and never more than kMaxSyntheticImages.
+int64_t synthetic_image_count(int64_t batch_size, int64_t steps);
 
 int run_bench_command(const Options& options);
 

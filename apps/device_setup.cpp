@@ -23,9 +23,7 @@ std::string why_no_gpu(const std::string& reason) {
 Device resolve_device(DeviceChoice choice, std::string& why) {
   const CudaStatus& cuda = cuda_status();
   switch (choice) {
-    case DeviceChoice::CPU:
-      why = "asked for with --device cpu";
-      return Device::CPU;
+    case DeviceChoice::CPU: why = "asked for with --device cpu"; return Device::CPU;
     case DeviceChoice::CUDA: {
       // The runtime's own words follow the plain ones only when they add something.
       const std::string plain = why_no_gpu(cuda.reason);
@@ -34,8 +32,7 @@ Device resolve_device(DeviceChoice choice, std::string& why) {
       why = cuda.reason;
       return Device::CUDA;
     }
-    case DeviceChoice::Auto:
-      break;
+    case DeviceChoice::Auto: break;
   }
   if (cuda.available) {
     why = "auto: " + cuda.reason;
@@ -88,7 +85,7 @@ Device set_up_device(const Options& options) {
     std::printf("  math     fp32%s\n", options.tf32 ? " with TF32 tensor cores (--tf32)" : ", TF32 off");
     if (options.cuda_graph) std::printf("  step     replayed as one CUDA graph (--cuda-graph)\n");
   }
-  std::printf("  threads  %d CPU threads (OpenMP + OpenBLAS)\n", cpu_threads());
+  std::printf("  threads  %d CPU threads (one pool: loops and products)\n", cpu_threads());
   return device;
 }
 
@@ -96,7 +93,7 @@ MachineDescription describe_machine(Device device, bool tf32) {
   MachineDescription machine;
   machine.device = device == Device::CUDA ? "cuda, " + cuda_status().reason
                                           : "cpu, " + cpu_model() + ", " + std::to_string(cpu_threads()) +
-                                                " threads (OpenMP and OpenBLAS)";
+                                                " threads (one pool: loops and products)";
   machine.precision = device == Device::CUDA && tf32
                           ? "float32 storage; TF32 tensor-core math in cuBLAS and cuDNN (--tf32)"
                           : "float32 throughout" + std::string(device == Device::CUDA ? ", TF32 off" : "");

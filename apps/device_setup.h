@@ -15,7 +15,7 @@ Device set_up_device(const Options& options);
 
 // The machine as the comparison report describes it.
 struct MachineDescription {
-  std::string device;     // "cpu, <CPU model>, 2 threads (OpenMP and OpenBLAS)" or "cuda, <GPU>"
+  std::string device;     // "cpu, <CPU model>, 2 threads (one pool: loops and products)" or "cuda, <GPU>"
   std::string precision;  // "float32 throughout", or with TF32 on the GPU
   std::string software;   // compiler, C++ standard, CUDA backend, OpenBLAS build
 };

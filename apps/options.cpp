@@ -5,6 +5,7 @@
 
 #include "apps/command_line_text.h"
 #include "apps/option_table.h"
+#include "models/autoencoder.h"
 
 namespace dae {
 
@@ -96,14 +97,16 @@ void check_combination(const Options& options) {
     const unsigned commands = find_spec(flag)->commands;
     if (commands & command_bit(options.command)) continue;
     std::string where;
-    for (const auto& [bit, name] : {std::pair{kTrain, "'mnist_dae <model>'"}, {kBench, "'bench'"}, {kCompare, "'compare'"}})
+    for (const auto& [bit, name] :
+         {std::pair{kTrain, "'mnist_dae <model>'"}, {kBench, "'bench'"}, {kCompare, "'compare'"}})
       if (commands & bit) where += (where.empty() ? "" : " and ") + std::string(name);
     usage_error(flag + " is for " + where + ", not for '" + command_line_of(options.command, options.model) + "'" +
                 (flag == "--load-dir" ? "; to start one model from a checkpoint, use --load FILE" : ""));
   }
   if (!options.load_dir.empty() && options.given.count("--epochs"))
-    usage_error("--load-dir evaluates the checkpoints as they are; to train them further, use "
-                "'mnist_dae <model> --load FILE --epochs N'");
+    usage_error(
+        "--load-dir evaluates the checkpoints as they are; to train them further, use "
+        "'mnist_dae <model> --load FILE --epochs N'");
   if (options.model == "all" && (!options.load_path.empty() || !options.save_path.empty()))
     usage_error("--load and --save name one model's file: use them with linear, mlp or conv");
 }
@@ -129,8 +132,10 @@ std::string usage_text(const std::string& command) {
   for (const auto& spec : option_specs()) {
     if (!command.empty() && !(spec.commands & command_bit(command))) continue;
     std::string head = std::string("  ") + spec.flag + (spec.value ? std::string(" ") + spec.value : "");
-    if (head.size() < 26) head.resize(26, ' ');
-    else head += "\n" + std::string(26, ' ');
+    if (head.size() < 26)
+      head.resize(26, ' ');
+    else
+      head += "\n" + std::string(26, ' ');
     out << head << spec.description << "\n";
   }
   return out.str();
@@ -144,7 +149,8 @@ Options parse_options(const std::vector<std::string>& args) {
   if (options.help || options.version) {  // the command only chooses which options to list
     for (const std::string& word : positional) {
       if (word == "bench" || word == "compare") options.command = word;
-      if (options.command.empty() && std::count(kModelNames.begin(), kModelNames.end(), word)) options.command = "train";
+      if (options.command.empty() && std::count(kModelNames.begin(), kModelNames.end(), word))
+        options.command = "train";
     }
     return options;
   }
@@ -180,7 +186,7 @@ const char* device_choice_name(DeviceChoice choice) {
 }
 
 std::vector<std::string> models_of(const Options& options) {
-  if (options.model == "all") return {"linear", "mlp", "conv"};
+  if (options.model == "all") return autoencoder_names();
   return {options.model};
 }
 

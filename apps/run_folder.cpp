@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "core/error.h"
+#include "models/autoencoder.h"
 
 namespace dae {
 
@@ -10,8 +11,8 @@ namespace {
 
 // Every file a run of `model` writes into its folder.
 std::vector<std::string> run_files(const std::string& model) {
-  return {model + ".safetensors", "epochs.csv", "steps.csv", "metrics.json", model + "-loss.png",
-          model + "-reconstructions.png"};
+  return {model + ".safetensors", "epochs.csv",        "steps.csv",
+          "metrics.json",         model + "-loss.png", model + "-reconstructions.png"};
 }
 
 bool same_file(const std::string& a, const std::string& b) {
@@ -60,7 +61,7 @@ std::unique_ptr<OutputDirLock> claim_report_folder(const Options& options, const
   for (const char* name : {"report.md", "report.html"})
     if (std::filesystem::exists(dir + "/" + name)) found.push_back(dir + "/" + name);
   if (options.load_dir.empty())
-    for (const std::string& model : {"linear", "mlp", "conv"})
+    for (const std::string& model : autoencoder_names())
       if (std::filesystem::exists(dir + "/checkpoints/" + model + ".safetensors"))
         found.push_back(dir + "/checkpoints/" + model + ".safetensors");
   DAE_CHECK(found.empty() || options.overwrite,

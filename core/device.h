@@ -36,7 +36,8 @@ void set_cuda_tf32(bool enabled);
 size_t cuda_peak_memory_bytes();
 void reset_cuda_peak_memory();
 
-// Threads of the CPU backend, for OpenMP (our loops) and OpenBLAS (matrix products) at once.
+// Threads of the CPU backend: one pool runs every parallel loop and splits the matrix products
+// (kernels/cpu_threads.h).
 void set_cpu_threads(int threads);
 int cpu_threads();
 

@@ -29,7 +29,9 @@ DAE_CPU_INLINE Moments plane_moments(const float* x, int64_t n) {
   DoubleLanes squares = {};
   for (int64_t i = 0; i < full; i += kLanes) {
     load(v, x + i);
-    const DoubleLanes d = widen(v) - mean;
+    DoubleLanes d;
+    widen(d, v);
+    d -= mean;
     squares += d * d;
   }
   for (int64_t i = full; i < n; ++i) squares[i - full] += (x[i] - mean) * (x[i] - mean);
@@ -67,8 +69,8 @@ void gradient_sums(const float* x, const float* dy, int64_t c, float mean, float
     for (int64_t i = 0; i < full; i += kLanes) {
       load(v, in + i);
       load(g, grad + i);
-      sums += widen(g);
-      products += widen(g * ((v - mean) * inv_std));  // batch_norm_xhat, 16 at a time
+      add_widened(sums, g);
+      add_widened(products, g * ((v - mean) * inv_std));  // batch_norm_xhat, 16 at a time
     }
     for (int64_t i = full; i < s.spatial; ++i) {
       sums[i - full] += grad[i];
@@ -121,8 +123,8 @@ void batch_norm2d_forward_train(const float* x, const float* weight, const float
 }
 
 void batch_norm2d_forward_eval(const float* x, const float* weight, const float* bias, float* y,
-                               BatchNormStatistics saved, const float* running_mean,
-                               const float* running_var, const BatchNormShape& s, float eps) {
+                               BatchNormStatistics saved, const float* running_mean, const float* running_var,
+                               const BatchNormShape& s, float eps) {
   parallel_for(s.channels, s.batch * s.channels * s.spatial, [&](int64_t c) {
     saved.mean[c] = running_mean[c];
     saved.inv_std[c] = batch_norm_inv_std(running_var[c], eps);
@@ -130,9 +132,8 @@ void batch_norm2d_forward_eval(const float* x, const float* weight, const float*
   });
 }
 
-void batch_norm2d_backward(const float* x, const float* dy, const float* weight,
-                           BatchNormStatistics saved, float* dx, float* dweight, float* dbias,
-                           const BatchNormShape& s, bool training) {
+void batch_norm2d_backward(const float* x, const float* dy, const float* weight, BatchNormStatistics saved, float* dx,
+                           float* dweight, float* dbias, const BatchNormShape& s, bool training) {
   const double count = static_cast<double>(s.batch * s.spatial);
   parallel_for(s.channels, s.batch * s.channels * s.spatial, [&](int64_t c) {
     const float mean = saved.mean[c], inv_std = saved.inv_std[c];

@@ -3,13 +3,15 @@
 // the 16x16 transpose that turns 16 rows of a map into 16 vectors of one pixel each; and
 // sums in 16 double lanes, added in lane order at the end, so that a vectorized sum gives the
 // same bits on every target.
-// GCC vector extensions, so the same code compiles for every DAE_CPU_CLONES target.
+// GCC vector extensions (clang has them too), so the same code compiles for every
+// DAE_CPU_CLONES target.
 // Use inside DAE_CPU_CLONES functions; pass Lanes by reference, never by value (a vector
 // argument's calling convention differs between the clones). Test: test_ops_conv.cpp.
 #pragma once
 
 #include <cstdint>
 #include <cstring>
+#include <utility>
 
 namespace dae::cpu {
 
@@ -27,17 +29,19 @@ inline void load_partial(Lanes& v, const float* p, int64_t n) {
   std::memcpy(&v, p, static_cast<size_t>(n) * sizeof(float));
 }
 
-inline DoubleLanes widen(const Lanes& v) { return __builtin_convertvector(v, DoubleLanes); }
+// Out-parameters rather than returned vectors, whose calling convention differs between clones.
+inline void widen(DoubleLanes& out, const Lanes& v) { out = __builtin_convertvector(v, DoubleLanes); }
+inline void add_widened(DoubleLanes& sums, const Lanes& v) { sums += __builtin_convertvector(v, DoubleLanes); }
 // sums[k] += the values p[i] with i % 16 == k, of the n at p.
 inline void add_lanes(DoubleLanes& sums, const float* p, int64_t n) {
   const int64_t full = n / kLanes * kLanes;
   Lanes v;
   for (int64_t i = 0; i < full; i += kLanes) {
     load(v, p + i);
-    sums += widen(v);
+    add_widened(sums, v);
   }
   load_partial(v, p + full, n - full);
-  sums += widen(v);
+  add_widened(sums, v);
 }
 
 inline double sum_of_lanes(const DoubleLanes& v) {
@@ -46,29 +50,30 @@ inline double sum_of_lanes(const DoubleLanes& v) {
   return sum;
 }
 
-// rows[i][j] <-> rows[j][i]. Four rounds, one per bit of the index: round s swaps bit s of the
-// row index with bit s of the column index by merging rows i and i + s (i without bit s) with
-// two two-register shuffles (one vpermt2ps each on AVX-512): 64 shuffles for 256 floats.
-inline void transpose(Lanes rows[kLanes]) {
-  static const LaneIndices kLow[4] = {
-      {0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30},
-      {0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29},
-      {0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27},
-      {0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23}};
-  static const LaneIndices kHigh[4] = {
-      {1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31},
-      {2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31},
-      {4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31},
-      {8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31}};
-  for (int round = 0; round < 4; ++round) {
-    const int s = 1 << round;
-    for (int i = 0; i < kLanes; ++i) {
-      if (i & s) continue;
-      const Lanes low = __builtin_shuffle(rows[i], rows[i + s], kLow[round]);
-      rows[i + s] = __builtin_shuffle(rows[i], rows[i + s], kHigh[round]);
-      rows[i] = low;
-    }
-  }
+// One round of transpose(): rows a = rows[i] and b = rows[i + S] (i without bit S) swap bit S
+// of the row index with bit S of the column index. Lane j of the new a is a[j] where bit S of j
+// is clear and b[j - S] where it is set; of the new b, a[j + S] and b[j]. Two two-register
+// shuffles (one vpermt2ps each on AVX-512); __builtin_shufflevector, which GCC and clang both
+// have, takes the lane numbers as constants, hence the index pack.
+template <int S, int... J>
+inline __attribute__((always_inline)) void swap_index_bit(Lanes& a, Lanes& b, std::integer_sequence<int, J...>) {
+  const Lanes low = __builtin_shufflevector(a, b, ((J & S) ? kLanes + J - S : J)...);
+  b = __builtin_shufflevector(a, b, ((J & S) ? kLanes + J : J + S)...);
+  a = low;
+}
+
+template <int S>
+inline __attribute__((always_inline)) void transpose_round(Lanes rows[kLanes]) {
+  for (int i = 0; i < kLanes; ++i)
+    if (!(i & S)) swap_index_bit<S>(rows[i], rows[i + S], std::make_integer_sequence<int, kLanes>{});
+}
+
+// rows[i][j] <-> rows[j][i]. Four rounds, one per bit of the index: 64 shuffles for 256 floats.
+inline __attribute__((always_inline)) void transpose(Lanes rows[kLanes]) {
+  transpose_round<1>(rows);
+  transpose_round<2>(rows);
+  transpose_round<4>(rows);
+  transpose_round<8>(rows);
 }
 
 }  // namespace dae::cpu

@@ -1,6 +1,5 @@
 #include "kernels/cpu_threads.h"
 
-#include <omp.h>
 #include <sched.h>
 
 #include <algorithm>
@@ -146,7 +145,6 @@ Pool& pool() {
 
 void set_num_threads(int threads) {
   pool().resize(std::max(1, threads));
-  omp_set_num_threads(std::max(1, threads));  // for the OpenMP loops outside kernels/ (image metrics, k-NN)
 }
 int num_threads() { return pool().threads(); }
 bool in_parallel() { return t_in_parallel; }

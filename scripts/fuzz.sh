@@ -26,8 +26,8 @@ cmake --build "$build" -j"$(nproc)" --target make_fuzz_corpus "${targets[@]/#/fu
 rm -rf "$build/seeds"
 "$build/tests/fuzz/make_fuzz_corpus" "$build/seeds"
 mkdir -p "$build/crashes"
-# One thread: libFuzzer runs one input at a time, and OpenMP threads would only add noise.
-export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
+# One thread (the targets set the pool to one): libFuzzer runs one input at a time.
+export OPENBLAS_NUM_THREADS=1
 export UBSAN_OPTIONS=print_stacktrace=1
 
 failed=()

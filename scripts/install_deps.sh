@@ -17,7 +17,7 @@ if [[ "${1:-}" == "--bench" ]]; then
 fi
 if [[ "${1:-}" == "--fuzz" ]]; then
   # libclang-rt-dev holds libFuzzer (libclang_rt.fuzzer), which clang only recommends.
-  packages+=(clang libclang-rt-dev libomp-dev)
+  packages+=(clang libclang-rt-dev)
 fi
 
 missing=()

@@ -1,7 +1,8 @@
 // Tests of the element-wise ops on the CPU: ReLU (kernels/relu.h; exact, gradient 0 at
 // exactly 0 as in PyTorch), the mean squared error (kernels/mse_loss.h; mean over all elements),
 // and the memory-wide accumulate / fill (kernels/accumulate.h), each on a small odd size and on
-// a size past the kernels' OpenMP threshold (kParallelMinElements = 2^20 elements).
+// a size past the threshold from which the kernels' loops run on every thread
+// (kParallelMinElements = 2^14 elements, kernels/cpu_threads.h).
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -20,7 +21,7 @@ using namespace dae::test;
 
 namespace {
 
-// The largest size is odd and past the threshold, so the OpenMP paths run and split unevenly.
+// The largest size is odd and past the threshold, so the loops run on the threads and split unevenly.
 const std::vector<int64_t> kSizes{7, 37 * 784, cpu::kParallelMinElements + 3};
 
 // ReLU is a selection: exact.
@@ -77,7 +78,8 @@ TEST_CASE("relu gradient matches central differences away from 0", "[kernels][re
   options.near_kink = [&](size_t, int64_t e) { return std::abs(xs[static_cast<size_t>(e)]) < 1e-2f; };
   // Away from 0, L is linear in x: the double difference is exact, the gradient a copy of R.
   options.tolerance = {1e-7, 1e-7};
-  check_gradients({x}, [&] { return ops::relu(x); }, [&] { return relu_reference(values_of(x)); }, options);
+  check_gradients(
+      {x}, [&] { return ops::relu(x); }, [&] { return relu_reference(values_of(x)); }, options);
 }
 
 TEST_CASE("mse_loss is the mean of the squared errors over all elements", "[kernels][mse]") {
@@ -126,9 +128,9 @@ TEST_CASE("mse_loss gradient matches central differences", "[kernels][mse]") {
   // L is quadratic in each element: the double central difference is exact up to rounding
   // (~1e-12); the float gradient is within 1e-6 relative (above).
   options.tolerance = {1e-8, 1e-6};
-  check_gradients({prediction}, [&] { return ops::mse_loss(prediction, target); },
-                  [&] { return std::vector<double>{mse_reference(values_of(prediction), values_of(target))}; },
-                  options);
+  check_gradients(
+      {prediction}, [&] { return ops::mse_loss(prediction, target); },
+      [&] { return std::vector<double>{mse_reference(values_of(prediction), values_of(target))}; }, options);
 }
 
 TEST_CASE("mse_loss rejects a target that requires grad and mismatched shapes", "[kernels][mse]") {
@@ -136,7 +138,8 @@ TEST_CASE("mse_loss rejects a target that requires grad and mismatched shapes", 
   Tensor target = random_tensor({3, 4}, 11);
   target.set_requires_grad(true);
   CHECK_THROWS_WITH(ops::mse_loss(p, target), Catch::Contains("target"));
-  CHECK_THROWS_WITH(ops::mse_loss(p, random_tensor({4, 3}, 12)), Catch::Contains("[3, 4]") && Catch::Contains("[4, 3]"));
+  CHECK_THROWS_WITH(ops::mse_loss(p, random_tensor({4, 3}, 12)),
+                    Catch::Contains("[3, 4]") && Catch::Contains("[4, 3]"));
 }
 
 TEST_CASE("accumulate adds in place and fill sets every element", "[kernels][accumulate]") {

@@ -32,7 +32,6 @@ else()
   add_library(dae::openblas ALIAS dae_openblas)
 endif()
 
-find_package(OpenMP REQUIRED COMPONENTS CXX)
 find_package(ZLIB REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
 

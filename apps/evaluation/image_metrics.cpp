@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "core/error.h"
+#include "kernels/cpu_threads.h"
 
 namespace dae {
 
@@ -107,8 +108,8 @@ std::vector<double> mse_per_image(const float* x, const float* y, int64_t count,
   const int64_t pixels = static_cast<int64_t>(rows) * cols;
   DAE_CHECK(pixels > 0, "mse_per_image: empty " << rows << "x" << cols << " images");
   std::vector<double> result(static_cast<size_t>(count));
-#pragma omp parallel for schedule(static)
-  for (int64_t i = 0; i < count; ++i) result[i] = mean_squared_error(x + i * pixels, y + i * pixels, pixels);
+  cpu::parallel_for(count, count * pixels,
+                    [&](int64_t i) { result[i] = mean_squared_error(x + i * pixels, y + i * pixels, pixels); });
   return result;
 }
 
@@ -118,8 +119,8 @@ std::vector<double> ssim_per_image(const float* x, const float* y, int64_t count
   const std::vector<double> g = gaussian_window(options.window, options.sigma);
   const int64_t pixels = static_cast<int64_t>(rows) * cols;
   std::vector<double> result(static_cast<size_t>(count));
-#pragma omp parallel for schedule(static)
-  for (int64_t i = 0; i < count; ++i) result[i] = ssim_with_window(x + i * pixels, y + i * pixels, rows, cols, g, options);
+  cpu::parallel_for(count,
+                    [&](int64_t i) { result[i] = ssim_with_window(x + i * pixels, y + i * pixels, rows, cols, g, options); });
   return result;
 }
 

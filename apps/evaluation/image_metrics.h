@@ -38,7 +38,7 @@ std::vector<double> gaussian_window(int size, double sigma);
 double ssim(const float* x, const float* y, int rows, int cols, const SsimOptions& options = {});
 
 // `count` image pairs stored one after another (rows*cols values each): one value per image.
-// Images are processed in parallel (OpenMP).
+// Images are processed in parallel (the CPU backend's threads, kernels/cpu_threads.h).
 std::vector<double> mse_per_image(const float* x, const float* y, int64_t count, int rows, int cols);
 std::vector<double> ssim_per_image(const float* x, const float* y, int64_t count, int rows, int cols,
                                    const SsimOptions& options = {});

@@ -4,6 +4,7 @@
 #include <numeric>
 
 #include "core/error.h"
+#include "kernels/cpu_threads.h"
 #include "kernels/linear.h"
 
 namespace dae {
@@ -16,7 +17,8 @@ KnnClassifier::KnnClassifier(const LabelledFeatures& reference, int k, int class
   const int64_t d = reference.dim;
   for (int64_t j = 0; j < reference.count; ++j) {
     double sum = 0;
-    for (int64_t p = 0; p < d; ++p) sum += static_cast<double>(reference.features[j * d + p]) * reference.features[j * d + p];
+    for (int64_t p = 0; p < d; ++p)
+      sum += static_cast<double>(reference.features[j * d + p]) * reference.features[j * d + p];
     squared_norms_[j] = static_cast<float>(sum);
   }
 }
@@ -34,8 +36,7 @@ std::vector<int> KnnClassifier::classify(const float* queries, int64_t query_cou
   for (int64_t first = 0; first < query_count; first += block) {
     const int64_t size = std::min(block, query_count - first);
     cpu::linear_forward(queries + first * d, reference.features, products.data(), LinearShape{size, d, r});
-#pragma omp parallel for schedule(dynamic, 16)
-    for (int64_t q = 0; q < size; ++q) {
+    cpu::parallel_for(size, [&](int64_t q) {
       std::vector<float> distance(static_cast<size_t>(r));
       for (int64_t j = 0; j < r; ++j) distance[j] = norms[j] - 2.0f * products[q * r + j];
       std::vector<int64_t> order(static_cast<size_t>(r));
@@ -51,7 +52,7 @@ std::vector<int> KnnClassifier::classify(const float* queries, int64_t query_cou
       for (int n = 0; n < k && winner < 0; ++n)
         if (votes[reference.labels[order[n]]] == most) winner = reference.labels[order[n]];
       predicted[first + q] = winner;
-    }
+    });
   }
   return predicted;
 }
