@@ -32,7 +32,6 @@ std::shared_ptr<const DeviceDataset> synthetic_split(int64_t count, Generator& g
   return std::make_shared<const DeviceDataset>(random_images(count, generator), 0, device);
 }
 
-
 double run_steps(TrainingRun& run, const Storage& order, int64_t steps) {
   const auto start = std::chrono::steady_clock::now();
   const int64_t batch = run.config().batch_size, batches = run.train_set().count() / batch;

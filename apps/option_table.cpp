@@ -92,7 +92,6 @@ std::string parse_choice(const std::string& flag, const std::string& text, const
   usage_error(flag + ": expected one of " + choice_list(choices) + ", got '" + text + "'" + suggestion(text, choices));
 }
 
-
 const std::vector<OptionSpec>& option_specs() {
   static const std::vector<OptionSpec> specs = {
       path_option("--data", "DIR", "MNIST IDX files, raw or .gz (default data/mnist; scripts/fetch_mnist.sh fills it)",

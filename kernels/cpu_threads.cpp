@@ -143,9 +143,7 @@ Pool& pool() {
 
 }  // namespace
 
-void set_num_threads(int threads) {
-  pool().resize(std::max(1, threads));
-}
+void set_num_threads(int threads) { pool().resize(std::max(1, threads)); }
 int num_threads() { return pool().threads(); }
 bool in_parallel() { return t_in_parallel; }
 

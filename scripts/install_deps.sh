@@ -3,12 +3,13 @@
 # present are left alone, so the README commands and CI can call it every time.
 #   scripts/install_deps.sh          build + test dependencies, and what fetch_mnist.sh downloads with
 #   scripts/install_deps.sh --bench  also PyTorch 1.13 (python3-torch) for scripts/bench.py
-#   scripts/install_deps.sh --fuzz   also clang with libFuzzer and its OpenMP, for scripts/fuzz.sh
+#   scripts/install_deps.sh --fuzz   also clang with libFuzzer, for scripts/fuzz.sh
 set -euo pipefail
 
 packages=(g++ cmake make pkg-config git ca-certificates
           libopenblas-dev zlib1g-dev libstb-dev catch2 nlohmann-json3-dev
           libcairo2-dev fonts-dejavu-core  # the pictures: cairo, and DejaVu Sans for their text
+          clang-format  # scripts/check_format.sh (the "format" test)
           curl)  # scripts/fetch_mnist.sh: the mirror
 # scripts/fetch_mnist.sh's npm source; a machine with its own Node.js and npm keeps them.
 command -v npm >/dev/null || packages+=(npm)

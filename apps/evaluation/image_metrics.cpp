@@ -119,8 +119,9 @@ std::vector<double> ssim_per_image(const float* x, const float* y, int64_t count
   const std::vector<double> g = gaussian_window(options.window, options.sigma);
   const int64_t pixels = static_cast<int64_t>(rows) * cols;
   std::vector<double> result(static_cast<size_t>(count));
-  cpu::parallel_for(count,
-                    [&](int64_t i) { result[i] = ssim_with_window(x + i * pixels, y + i * pixels, rows, cols, g, options); });
+  cpu::parallel_for(count, [&](int64_t i) {
+    result[i] = ssim_with_window(x + i * pixels, y + i * pixels, rows, cols, g, options);
+  });
   return result;
 }
 
