@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <filesystem>
 #include <functional>
 #include <limits>
 #include <memory>
@@ -163,6 +164,31 @@ TEST_CASE("checkpoint: a negative BatchNorm running variance is refused", "[chec
   st::save(saved.path, saved.state, saved.metadata);
   dae::TrainingRun run = small_run("conv");
   REQUIRE_ERROR(dae::load_checkpoint(run, saved.path), "encoder.layer1.2.running_var holds -0.25 at element 5");
+}
+
+// Found by fuzz_checkpoint: from large but finite weights one epoch can overflow a running
+// variance to inf while the losses stay finite (eval-mode BatchNorm divides by it), and the
+// checkpoint written then could not be loaded back.
+TEST_CASE("checkpoint: a state that is not finite is never written, the previous file stays", "[checkpoint]") {
+  TempDir dir;
+  dae::TrainingRun run = small_run("conv");
+  run.train_epochs(1);
+  const std::string path = dir.file("conv.safetensors"), weights = dir.file("weights.safetensors");
+  dae::save_checkpoint(run, path);
+  const std::string before = dae::test::read_file(path);
+  for (auto& [name, buffer] : run.model().named_buffers()) {
+    if (name != "encoder.layer1.2.running_var") continue;
+    std::vector<float> values = buffer.to_vector();
+    values.at(3) = std::numeric_limits<float>::infinity();
+    buffer.copy_from(dae::Tensor::from_vector(buffer.shape(), values));
+  }
+  REQUIRE_ERROR(dae::save_checkpoint(run, path),
+                "not writing " + path + ": encoder.layer1.2.running_var holds inf at element 3");
+  CHECK(dae::test::read_file(path) == before);
+  REQUIRE_ERROR(dae::save_weights(run.model(), weights), "encoder.layer1.2.running_var holds inf");
+  CHECK_FALSE(std::filesystem::exists(weights));
+  dae::TrainingRun reloaded = small_run("conv");
+  CHECK(dae::load_checkpoint(reloaded, path).had_training_state);
 }
 
 TEST_CASE("checkpoint: the recipe is recorded, and its differences are listed", "[checkpoint]") {

@@ -44,20 +44,42 @@ std::vector<int64_t> require_i64(const safetensors::Dict& state, const std::stri
   return values;
 }
 
-// Every value finite, and not negative where `non_negative`.
+// The index of the first value that is not finite, or negative where `non_negative`; -1 if none.
+int64_t first_bad_value(const std::vector<float>& values, bool non_negative) {
+  for (size_t i = 0; i < values.size(); ++i)
+    if (!std::isfinite(values[i]) || (non_negative && values[i] < 0)) return static_cast<int64_t>(i);
+  return -1;
+}
+
 void check_values(const std::vector<float>& values, const std::string& name, const std::string& path,
                   bool non_negative) {
-  for (size_t i = 0; i < values.size(); ++i) {
-    DAE_CHECK(std::isfinite(values[i]) && !(non_negative && values[i] < 0),
-              path << ": " << name << " holds " << values[i] << " at element " << i << " (expected a finite"
-                   << (non_negative ? ", non-negative" : "") << " number); the file is damaged");
-  }
+  const int64_t bad = first_bad_value(values, non_negative);
+  DAE_CHECK(bad < 0, path << ": " << name << " holds " << values[bad] << " at element " << bad << " (expected a finite"
+                          << (non_negative ? ", non-negative" : "") << " number); the file is damaged");
 }
 
 // BatchNorm's running variance: the one model entry that cannot be negative.
 bool is_variance(const std::string& name) {
   const std::string suffix = "running_var";
   return name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Whether an entry's values must not be negative: a running variance, or Adam's second moment.
+bool non_negative_entry(const std::string& name) {
+  return is_variance(name) || name.rfind(kOptimizerPrefix + "exp_avg_sq.", 0) == 0;
+}
+
+// What load_checkpoint would refuse is never written: a state whose floats are not all finite
+// (a running variance can overflow to inf while the losses stay finite, since eval-mode
+// BatchNorm divides by it) stops the run here, and the previous checkpoint stays.
+void check_writable(const safetensors::Dict& state, const std::string& path) {
+  for (const auto& [name, entry] : state) {
+    if (entry.dtype != safetensors::DType::F32) continue;
+    const std::vector<float> values = safetensors::to_f32(entry, name);
+    const int64_t bad = first_bad_value(values, non_negative_entry(name));
+    DAE_CHECK(bad < 0, "not writing " << path << ": " << name << " holds " << values[bad] << " at element " << bad
+                                      << "; training diverged (try a lower --lr), the previous checkpoint is kept");
+  }
 }
 
 // A checkpoint split into the model's entries and the training state's, the model's loaded.
@@ -120,7 +142,9 @@ TrainingState trainer_state_of(const ReadCheckpoint& read, const std::string& pa
 }  // namespace
 
 void save_weights(Autoencoder& model, const std::string& path) {
-  safetensors::save(path, model.state_dict(), {{"format", kFormat}, {"model", model.name()}});
+  const safetensors::Dict state = model.state_dict();
+  check_writable(state, path);
+  safetensors::save(path, state, {{"format", kFormat}, {"model", model.name()}});
 }
 
 void save_checkpoint(TrainingRun& run, const std::string& path) {
@@ -140,6 +164,7 @@ void save_checkpoint(TrainingRun& run, const std::string& path) {
   state[kTrainerPrefix + "epoch"] = safetensors::make_i64({}, &epoch);
   state[kTrainerPrefix + "shuffle_rng"] = safetensors::make_i64({2}, rng);
   state[kTrainerPrefix + "noise_seed"] = safetensors::make_i64({}, &noise_seed);
+  check_writable(state, path);
   safetensors::save(path, state,
                     {{"format", kFormat},
                      {"model", run.model().name()},
@@ -166,7 +191,7 @@ CheckpointContents load_checkpoint(TrainingRun& run, const std::string& path) {
       DAE_CHECK(entry.shape == target.shape().to_vector(),
                 path << ": " << name << " has shape " << dims_text(entry.shape) << ", expected " << target.shape());
       const std::vector<float> values = safetensors::to_f32(entry, path + ": " + name);
-      check_values(values, name, path, std::string(kind) == "exp_avg_sq.");
+      check_values(values, name, path, non_negative_entry(name));
       target.copy_from(Tensor::from_vector(target.shape(), values));
     }
   }
