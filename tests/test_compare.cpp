@@ -377,9 +377,10 @@ TEST_CASE("compare: the equivalent command wraps before its options", "[compare]
 TEST_CASE("compare: end to end on a small subset, then again from its checkpoints", "[compare][app][dataset]") {
   TempDir dir;
   const std::string out = dir.file("trained"), again = dir.file("loaded");
-  const std::vector<std::string> common = {"compare",     "--device",      "cpu", "--data",
-                                           DAE_MNIST_DIR, "--test-limit",  "128", "--batch-size",
-                                           "64",          "--probe-train", "256"};
+  // clang-format off
+  const std::vector<std::string> common = {"compare", "--device", "cpu", "--data", DAE_MNIST_DIR,
+                                           "--test-limit", "128", "--batch-size", "64", "--probe-train", "256"};
+  // clang-format on
   std::vector<std::string> train_args = common;
   train_args.insert(train_args.end(), {"--out", out, "--train-limit", "256", "--epochs", "1"});
   REQUIRE(dae::run_compare_command(dae::parse_options(train_args)) == 0);

@@ -21,21 +21,26 @@ TEST_CASE("options: the study's defaults, and every option parsed", "[app][optio
   CHECK(defaults.target == dae::Target::Clean);
   CHECK(dae::output_dir_for(defaults, "conv") == "runs/conv");
 
-  const dae::Options o = dae::parse_options({"--epochs",    "3",
-                                             "mlp",         "--batch-size",
-                                             "64",          "--lr",
-                                             "1e-3",        "--noise-std",
-                                             "0.3",         "--seed",
-                                             "5",           "--device",
-                                             "cpu",         "--threads",
-                                             "1",           "--train-limit",
-                                             "100",         "--test-limit",
-                                             "50",          "--target",
-                                             "noisy",       "--no-shuffle",
-                                             "--log-every", "2",
-                                             "--out",       "x",
-                                             "--data",      "d",
-                                             "--tf32"});
+  // One flag and its value per line (clang-format would lay the words out in columns).
+  // clang-format off
+  const dae::Options o = dae::parse_options({
+      "--epochs", "3",
+      "mlp",
+      "--batch-size", "64",
+      "--lr", "1e-3",
+      "--noise-std", "0.3",
+      "--seed", "5",
+      "--device", "cpu",
+      "--threads", "1",
+      "--train-limit", "100",
+      "--test-limit", "50",
+      "--target", "noisy",
+      "--no-shuffle",
+      "--log-every", "2",
+      "--out", "x",
+      "--data", "d",
+      "--tf32"});
+  // clang-format on
   CHECK(o.model == "mlp");
   CHECK(o.epochs == 3);
   CHECK(o.batch_size == 64);

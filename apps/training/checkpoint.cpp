@@ -44,29 +44,28 @@ std::vector<int64_t> require_i64(const safetensors::Dict& state, const std::stri
   return values;
 }
 
-// The index of the first value that is not finite, or negative where `non_negative`; -1 if none.
-int64_t first_bad_value(const std::vector<float>& values, bool non_negative) {
+// Whether an entry's values must not be negative: BatchNorm's running variance (the one model
+// entry that cannot be), or Adam's second moment.
+bool non_negative_entry(const std::string& name) {
+  const std::string variance = "running_var";
+  return (name.size() >= variance.size() &&
+          name.compare(name.size() - variance.size(), variance.size(), variance) == 0) ||
+         name.rfind(kOptimizerPrefix + "exp_avg_sq.", 0) == 0;
+}
+
+// The index of the first value of entry `name` that is not finite, or negative where it must
+// not be; -1 if none.
+int64_t first_bad_value(const std::vector<float>& values, const std::string& name) {
+  const bool non_negative = non_negative_entry(name);
   for (size_t i = 0; i < values.size(); ++i)
     if (!std::isfinite(values[i]) || (non_negative && values[i] < 0)) return static_cast<int64_t>(i);
   return -1;
 }
 
-void check_values(const std::vector<float>& values, const std::string& name, const std::string& path,
-                  bool non_negative) {
-  const int64_t bad = first_bad_value(values, non_negative);
+void check_values(const std::vector<float>& values, const std::string& name, const std::string& path) {
+  const int64_t bad = first_bad_value(values, name);
   DAE_CHECK(bad < 0, path << ": " << name << " holds " << values[bad] << " at element " << bad << " (expected a finite"
-                          << (non_negative ? ", non-negative" : "") << " number); the file is damaged");
-}
-
-// BatchNorm's running variance: the one model entry that cannot be negative.
-bool is_variance(const std::string& name) {
-  const std::string suffix = "running_var";
-  return name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-// Whether an entry's values must not be negative: a running variance, or Adam's second moment.
-bool non_negative_entry(const std::string& name) {
-  return is_variance(name) || name.rfind(kOptimizerPrefix + "exp_avg_sq.", 0) == 0;
+                          << (non_negative_entry(name) ? ", non-negative" : "") << " number); the file is damaged");
 }
 
 // What load_checkpoint would refuse is never written: a state whose floats are not all finite
@@ -76,7 +75,7 @@ void check_writable(const safetensors::Dict& state, const std::string& path) {
   for (const auto& [name, entry] : state) {
     if (entry.dtype != safetensors::DType::F32) continue;
     const std::vector<float> values = safetensors::to_f32(entry, name);
-    const int64_t bad = first_bad_value(values, non_negative_entry(name));
+    const int64_t bad = first_bad_value(values, name);
     DAE_CHECK(bad < 0, "not writing " << path << ": " << name << " holds " << values[bad] << " at element " << bad
                                       << "; training diverged (try a lower --lr), the previous checkpoint is kept");
   }
@@ -105,8 +104,7 @@ ReadCheckpoint read_into_model(Autoencoder& model, const std::string& path) {
     (training ? read.training_state : model_state).emplace(name, std::move(entry));
   }
   for (const auto& [name, entry] : model_state)
-    if (entry.dtype == safetensors::DType::F32)
-      check_values(safetensors::to_f32(entry, name), name, path, is_variance(name));
+    if (entry.dtype == safetensors::DType::F32) check_values(safetensors::to_f32(entry, name), name, path);
   model.load_state_dict(model_state, path);
   return read;
 }
@@ -191,7 +189,7 @@ CheckpointContents load_checkpoint(TrainingRun& run, const std::string& path) {
       DAE_CHECK(entry.shape == target.shape().to_vector(),
                 path << ": " << name << " has shape " << dims_text(entry.shape) << ", expected " << target.shape());
       const std::vector<float> values = safetensors::to_f32(entry, path + ": " + name);
-      check_values(values, name, path, non_negative_entry(name));
+      check_values(values, name, path);
       target.copy_from(Tensor::from_vector(target.shape(), values));
     }
   }
